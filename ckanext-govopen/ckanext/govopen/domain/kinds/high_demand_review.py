@@ -1,0 +1,28 @@
+"""High-demand review (高需求数据开放审查).
+
+Opened by the platform (``system``) when the demand board reaches the
+jurisdiction's threshold of distinct requesters within its window.  The
+department admin either opens the data or keeps it closed with reasons and the
+legal basis.  Limit: ``kinds.high_demand_review``.
+"""
+from . import (DEPARTMENT_ADMIN, SYSTEM, SYSADMIN, ActionSpec, FieldSpec, KindDeclaration, actions,
+               REASONS, LEGAL_BASIS, COMMENT)
+
+KIND = KindDeclaration(
+    name="high_demand_review",
+    title_zh="高需求数据开放审查",
+    title_en="High-demand review",
+    states=("pending", "opened", "kept_closed"),
+    initial="pending",
+    final_states=("opened", "kept_closed"),
+    limit_key="high_demand_review",
+    submit_roles=(SYSTEM, SYSADMIN),
+    submit_fields=(FieldSpec("dataset_id", "text", True, "数据集"),
+                   FieldSpec("requester_count", "int", True, "申请人数"),),
+    actions=actions(
+        ActionSpec("open", ("pending",), "opened", (DEPARTMENT_ADMIN,), (COMMENT,),
+                   label_zh="开放", label_en="Open"),
+        ActionSpec("keep_closed", ("pending",), "kept_closed", (DEPARTMENT_ADMIN,),
+                   (REASONS, LEGAL_BASIS, COMMENT), label_zh="维持不开放", label_en="Keep closed"),
+    ),
+)
