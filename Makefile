@@ -1,0 +1,46 @@
+# GovOpen — the two commands of the Quick start:
+#   make run    start the portal with demo data on http://127.0.0.1:5000
+#   make test   run every test
+# Settings can be overridden from the environment, e.g. `PORT=8080 DB_NAME=portal make run`.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+export HOST ?= 127.0.0.1
+export PORT ?= 5000
+export DB_HOST ?= 127.0.0.1
+export DB_PORT ?= 5432
+export DB_USER ?= govopen
+export DB_PASSWORD ?= govopen
+export DB_NAME ?= govopen
+export TEST_DB_NAME ?= govopen_test
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+export JURISDICTION ?= demo
+
+.PHONY: run test venv system test-db config clean-demo
+
+# The venv is rebuilt when a requirement changes; the stamp records the last good install.
+$(VENV)/.installed: requirements.txt requirements-dev.txt setup.py
+	bash scripts/ensure_system.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+system:
+	bash scripts/ensure_system.sh
+
+config: venv
+	$(BIN)/python scripts/write_config.py
+
+run: venv system
+	bash scripts/run.sh
+
+test: venv
+	bash scripts/ensure_system.sh --browser
+	bash scripts/test.sh
