@@ -42,4 +42,4 @@ cat >&2 <<MSG
 MSG
 $BIN/ckan -c "$INI" govopen demo accounts >&2 || true
 echo $$ >var/run/web.pid
-exec $BIN/ckan -c "$INI" run -H "$HOST" -p "$PORT"
+exec $BIN/ckan -c "$INI" run -H "$HOST" -p "$PORT" --disable-reloader --threaded

@@ -52,7 +52,6 @@ def main(argv):
         "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "STORAGE_PATH": env.get("STORAGE_PATH", str(ROOT / "var" / "storage")),
         "PLUGINS": env.get("CKAN_PLUGINS", DEFAULT_PLUGINS),
-        "I18N_DIR": str(ROOT / "ckanext-govopen" / "ckanext" / "govopen" / "i18n"),
         "JURISDICTION": env.get("JURISDICTION", "demo"),
         "SMTP_SERVER": env.get("SMTP_SERVER", "127.0.0.1:8025"),
     }
