@@ -344,6 +344,8 @@ def test_new_request_due_dates(cal, demo, kind, received, expected):
                        requester_org_id="reqdept" if kind == "share_request" else None)
     assert n.state == "submitted" and n.due_date == D(expected) and not n.due_provisional
     assert n.event.action == "submit" and n.event.to_state == "submitted" and n.event.from_state is None
+    # a bare date is stamped at local (Beijing) midnight; aware datetimes are kept as given
+    assert n.event.at.astimezone(UTC) == dt.datetime.fromisoformat(received + "T00:00:00+08:00").astimezone(UTC)
 
 
 def test_new_request_refusals(cal, demo):

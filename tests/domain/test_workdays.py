@@ -7,8 +7,12 @@ from hypothesis import given, settings, strategies as st
 
 from ckanext.govopen.domain import workdays as w
 
-from official_schedules import (ADJUSTED, FALLBACK_2027, PERIODS, REST, YEARS, D, official_workday,
-                                reference_due, span)
+try:  # works whether or not tests/ becomes a package
+    from .official_schedules import (ADJUSTED, FALLBACK_2027, REST, YEARS, D, official_workday,
+                                     reference_due, span)
+except ImportError:
+    from official_schedules import (ADJUSTED, FALLBACK_2027, REST, YEARS, D, official_workday,
+                                    reference_due, span)
 
 UTC = dt.timezone.utc
 BJ = dt.timezone(dt.timedelta(hours=8))
@@ -212,3 +216,18 @@ def test_override_documents_are_validated(doc, fragment):
     with pytest.raises(w.CalendarDataError) as e:
         w.parse_override_document(doc, "x.yaml")
     assert fragment in str(e.value) and "x.yaml" in str(e.value)
+
+
+def test_local_entry_beats_national_entry_for_the_same_day():
+    national = w.DayOverride(D("2027-03-03"), True, "national", "n")
+    local = w.DayOverride(D("2027-03-03"), False, "三月三", "l", jurisdiction="guangxi")
+    assert not w.Calendar.load(overrides=[local, national], jurisdiction="guangxi").is_workday(D("2027-03-03"))
+    assert not w.Calendar.load(overrides=[national, local], jurisdiction="guangxi").is_workday(D("2027-03-03"))
+    assert w.Calendar.load(overrides=[national, local]).is_workday(D("2027-03-03"))
+
+
+def test_provisional_days_are_marked_in_the_explanation(cal):
+    ex = w.explain(D("2026-12-30"), 3, cal)
+    assert [i.day for i in ex.provisional_days] == span("2027-01-01", "2027-01-05")
+    assert any("暂按法定规则推算" in line for line in ex.lines("zh"))
+    assert not w.explain(D("2025-09-26"), 15, cal).provisional_days

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 from . import workdays
 from .kinds import (KINDS, ANY_USER, DEPARTMENT_ADMIN, DEPARTMENT_MEMBER, EFFECT_EXTEND, REQUESTER,
@@ -414,10 +415,10 @@ def new_request(kind: str, requester: Actor, department_id: Optional[str], recei
             raise _refuse(InvalidFields, "filing_period_expired", errors={"answered_at": ["expired"]},
                           days=jurisdiction.reconsideration.filing_period, deadline=deadline.date.isoformat())
     due = compute_due(kind, received_at, calendar, jurisdiction)
-    at = received_at if isinstance(received_at, _dt.datetime) else None
-    if at is None:
-        at = _dt.datetime.combine(received_at, _dt.time(0), tzinfo=_dt.timezone.utc)
-    _aware(at)
+    if isinstance(received_at, _dt.datetime):
+        at = _aware(received_at)
+    else:  # a bare local date: the event is stamped at local midnight of that day
+        at = _dt.datetime.combine(received_at, _dt.time(0), tzinfo=ZoneInfo(jurisdiction.timezone))
     if subject:
         values = dict(values, subject=subject)
     event = Event(request_id=request_id, kind=kind, action="submit", actor_id=requester.user_id,
