@@ -1,0 +1,201 @@
+"""The public Python API: ``scan`` and ``apply`` on a path or a DataFrame."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional, Union
+
+import pandas as pd
+
+from .errors import InputError, ResidualPIIError
+from .io import AtomicTableWriter, TableSource
+from .kanon import KAnonymityCounter, choose_levels
+from .policy import Policy, load_policy
+from .report import Report, mask_sample, residual_scan
+from .table import ColumnStats, plan_columns, transform_chunk
+
+Source = Union[str, os.PathLike, pd.DataFrame]
+PolicyLike = Union[None, str, os.PathLike, dict, Policy]
+ProgressCallback = Callable[[int, Optional[int]], None]
+
+DEFAULT_CHUNK_ROWS = 100_000
+SAMPLE_ROWS = 2000
+
+
+def _frame_chunks(frame: pd.DataFrame, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    if frame.empty or frame.shape[1] == 0:
+        raise InputError("表格为空", "the table is empty")
+    if frame.columns.duplicated().any():
+        raise InputError("表头中有重复的列名", "duplicate column names in the header")
+    text = frame.copy()
+    text.columns = [str(c) for c in text.columns]
+    for column in text.columns:
+        text[column] = text[column].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).astype("str")
+    for start in range(0, len(text), chunk_rows):
+        yield text.iloc[start:start + chunk_rows]
+
+
+def _open(source: Source, encoding: Optional[str], chunk_rows: int):
+    """(chunk iterator, TableSource or None, estimated rows)."""
+    if isinstance(source, pd.DataFrame):
+        return _frame_chunks(source, chunk_rows), None, len(source)
+    table = TableSource(source, encoding=encoding)
+    return table.chunks(chunk_rows), table, None
+
+
+def scan(source: Source, *, encoding: Optional[str] = None, sample_rows: int = SAMPLE_ROWS) -> dict:
+    """Classify the columns of a table from a sample of its first rows.
+
+    Returns ``{"columns": [{column, kind, entity_type, confidence, counts,
+    sample_size, samples}], "encoding": ..., "rows_sampled": n}``; samples are
+    masked. Raises ``InputError`` for unreadable input.
+    """
+    chunks, table, _ = _open(source, encoding, max(sample_rows, 1))
+    sample = next(iter(chunks))
+    plans = plan_columns(sample, load_policy(None), sample_rows)
+    columns = []
+    for plan in plans:
+        values = sample[plan.column].astype("str").str.strip()
+        values = values[values != ""]
+        entry = plan.classification.to_dict()
+        if plan.kind == "structured":
+            entry["samples"] = [mask_sample(v) for v in values.head(3)]
+        elif plan.kind == "free_text":
+            from .detect import detect_spans_in_series
+
+            found = detect_spans_in_series(values.head(200).reset_index(drop=True))
+            entry["samples"] = [
+                f"{s[2]}:{mask_sample(values.iat[pos][s[0]:s[1]])}" for pos, spans in list(found.items())[:3] for s in spans[:1]
+            ]
+        else:
+            entry["samples"] = []
+        columns.append(entry)
+    return {
+        "input": None if table is None else str(table.path),
+        "encoding": None if table is None or table.dialect is None else table.dialect.encoding,
+        "rows_sampled": int(len(sample)), "columns": columns,
+    }
+
+
+def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: PolicyLike = None, *,
+          encoding: Optional[str] = None, progress: Optional[ProgressCallback] = None,
+          chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Report:
+    """Desensitize a table; fail closed.
+
+    ``source``: path of a CSV (UTF-8, UTF-8 BOM, GBK, GB18030; ``encoding`` overrides
+    detection), XLSX or JSONL file, or a DataFrame. ``output``: path to write (same
+    format and encoding as the input unless its suffix says otherwise), or None to
+    get the result in ``report.frame`` (in memory). ``policy``: YAML path, dict or
+    Policy; None uses ``default_policy.yaml``. ``progress(rows_done, rows_total)`` is
+    called after each chunk; rows_total is an estimate from line breaks, or None.
+
+    Raises ``InputError`` / ``PolicyError`` for bad input or policy and
+    ``ResidualPIIError`` (with ``.findings`` and ``.report``) when the residual scan
+    finds identifiers in the output; then no output file is written. The input is
+    only read.
+    """
+    started = time.perf_counter()
+    policy = load_policy(policy)
+    secret = policy.secret() if policy.needs_secret() else b""
+    if output is not None and not isinstance(source, pd.DataFrame):
+        if Path(output).resolve() == Path(source).resolve():
+            raise InputError("输出文件不能与输入文件相同", "the output must not be the input file", str(output))
+    chunks, table, total = _open(source, encoding, chunk_rows)
+    if table is not None and progress is not None:
+        total = table.estimate_rows()
+
+    k_levels: Dict[str, int] = {}
+    if policy.enforce_k and policy.quasi_identifiers:
+        k_levels, chunks = _choose_k_levels(source, encoding, chunk_rows, policy, secret, chunks)
+
+    writer: Optional[AtomicTableWriter] = None
+    kept_frames: List[pd.DataFrame] = []
+    totals: Dict[str, ColumnStats] = {}
+    findings: Dict[tuple, dict] = {}
+    counter = KAnonymityCounter(policy.quasi_identifiers, policy.min_k)
+    plans = None
+    rows = 0
+    try:
+        for chunk in chunks:
+            if plans is None:
+                plans = plan_columns(chunk, policy, SAMPLE_ROWS)
+                for plan in plans:
+                    plan.generalize_level = k_levels.get(plan.column, 0)
+                missing = [c for c in policy.columns if c not in chunk.columns]
+                if missing:
+                    import warnings
+
+                    warnings.warn(f"policy names columns not in the table: {missing}")
+            out, stats = transform_chunk(chunk, plans, policy, secret, k_levels)
+            for column, column_stats in stats.items():
+                totals.setdefault(column, ColumnStats()).add(column_stats)
+            for finding in residual_scan(out, policy.residual_allow):
+                key = (finding["column"], finding["entity_type"])
+                if key in findings:
+                    findings[key]["count"] += finding["count"]
+                else:
+                    findings[key] = finding
+            counter.add(out)
+            if not findings:  # once anything is found nothing will be written: stop writing
+                if output is not None:
+                    if writer is None:
+                        writer = AtomicTableWriter(output, table or _frame_source(), list(out.columns))
+                    writer.write(out)
+                else:
+                    kept_frames.append(out)
+            rows += len(chunk)
+            if progress is not None:
+                progress(rows, max(total, rows) if total is not None else None)
+        k_result = counter.result()
+        report = Report(
+            status="ok", input=None if table is None else str(table.path),
+            output=None if output is None else str(output), rows=rows,
+            encoding=None if table is None or table.dialect is None else table.dialect.encoding,
+            columns=[{**plan.to_dict(), "cells_changed": totals.get(plan.column, ColumnStats()).cells_changed,
+                      "spans": totals.get(plan.column, ColumnStats()).spans,
+                      "dropped": bool(plan.operator and plan.operator.get("operator") == "drop")}
+                     for plan in plans or []],
+            residual={"passed": not findings, "findings": list(findings.values()),
+                      "allowed_types": policy.residual_allow},
+            k_anonymity=k_result, policy=policy.to_dict(), seconds=time.perf_counter() - started,
+        )
+        if findings:
+            report.status = "failed"
+            report.output = None
+            report.error = "residual personal data found / 输出中仍含有个人身份信息"
+            raise ResidualPIIError(list(findings.values()), report.to_dict())
+        if writer is not None:
+            writer.commit()
+        elif output is None:
+            report.frame = pd.concat(kept_frames) if kept_frames else None
+        report.seconds = time.perf_counter() - started
+        return report
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+
+
+def _frame_source():
+    """A stand-in TableSource for DataFrame input written to a path (UTF-8 CSV defaults)."""
+    class _Source:
+        format = "csv"
+        dialect = None
+    return _Source()
+
+
+def _choose_k_levels(source, encoding, chunk_rows, policy, secret, chunks):
+    """First pass for k-anonymity enforcement: policy-transform the quasi-identifier
+    columns of the whole table, choose generalization levels, then restart reading."""
+    qi_parts = []
+    plans = None
+    for chunk in chunks:
+        if plans is None:
+            plans = [p for p in plan_columns(chunk, policy, SAMPLE_ROWS) if p.column in policy.quasi_identifiers]
+        out, _ = transform_chunk(chunk[[p.column for p in plans]], plans, policy, secret)
+        qi_parts.append(out)
+    qi_frame = pd.concat(qi_parts, ignore_index=True) if qi_parts else pd.DataFrame()
+    levels = choose_levels(qi_frame, policy.min_k) if not qi_frame.empty and qi_frame.shape[1] else {}
+    fresh, _, _ = _open(source, encoding, chunk_rows)
+    return levels, fresh

@@ -1,0 +1,294 @@
+"""Reading and writing tables: encoding detection, chunked CSV, XLSX, JSON lines,
+and atomic output (a temporary file in the target folder, renamed into place only
+when the whole run succeeded).
+
+CSV is read with pyarrow's streaming reader, every column as text (leading zeros,
+"0571-…" and 18-digit IDs must never become numbers), and written by a vectorized
+serializer that quotes only the cells that need it, so unchanged columns come out
+byte-identical and the output keeps the input's encoding, BOM and line endings.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io as _io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from .errors import InputError
+
+SAMPLE_BYTES = 1 << 20
+CSV_BLOCK_BYTES = 16 << 20
+FORMATS = ("csv", "xlsx", "jsonl")
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    return "csv"
+
+
+def _decodes(sample: bytes, encoding: str, complete: bool) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        decoder.decode(sample, final=complete)  # a cut multi-byte tail is not an error
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def detect_encoding(path: Path) -> tuple[str, bool]:
+    """(encoding, has_bom) of a text file: UTF-8 (±BOM), GBK, GB18030, else charset-normalizer's guess."""
+    with open(path, "rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+        complete = len(sample) < SAMPLE_BYTES
+    if not sample.strip():
+        raise InputError("文件为空", "the file is empty", str(path))
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8", True
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("不支持 UTF-16 编码，请另存为 UTF-8 或 GBK", "UTF-16 is not supported; save as UTF-8 or GBK", str(path))
+    for encoding in ("utf-8", "gbk", "gb18030"):
+        if _decodes(sample, encoding, complete):
+            return encoding, False
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None or best.encoding in ("utf_16", "utf_32"):
+        raise InputError("文件编码无法识别", "could not detect the file encoding", str(path))
+    return best.encoding, False
+
+
+@dataclass
+class CsvDialect:
+    encoding: str
+    bom: bool
+    newline: str
+    delimiter: str = ","
+
+
+class TableSource:
+    """A table file read in chunks of DataFrames whose cells are all strings."""
+
+    def __init__(self, path: os.PathLike | str, encoding: Optional[str] = None, fmt: Optional[str] = None):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise InputError("找不到输入文件或无法读取", "input file not found or unreadable", str(self.path))
+        if self.path.stat().st_size == 0:
+            raise InputError("文件为空", "the file is empty", str(self.path))
+        self.format = fmt or detect_format(self.path)
+        if self.format not in FORMATS:
+            raise InputError("不支持的文件格式", f"unsupported format; use one of {', '.join(FORMATS)}", self.format)
+        self.dialect: Optional[CsvDialect] = None
+        self.columns: List[str] = []
+        if self.format == "csv":
+            self._open_csv(encoding)
+
+    # ---- CSV --------------------------------------------------------------------
+    def _open_csv(self, encoding: Optional[str]) -> None:
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise InputError("未知的编码名称", "unknown encoding name", encoding) from None
+            bom = encoding.lower().replace("_", "-") in ("utf-8-sig",)
+            with open(self.path, "rb") as handle:
+                bom = bom or handle.read(3) == codecs.BOM_UTF8
+            encoding = "utf-8" if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf8") else encoding
+        else:
+            encoding, bom = detect_encoding(self.path)
+        with open(self.path, "rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+        if bom:
+            head = head[len(codecs.BOM_UTF8):]
+        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+        newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
+        first_line = next(csv.reader(_io.StringIO(text)), None)
+        if not first_line or not any(cell.strip() for cell in first_line):
+            raise InputError("文件为空或缺少表头", "the file is empty or has no header row", str(self.path))
+        if len(set(first_line)) != len(first_line):
+            duplicates = sorted({c for c in first_line if first_line.count(c) > 1})
+            raise InputError("表头中有重复的列名", "duplicate column names in the header", ", ".join(duplicates))
+        self.columns = first_line
+        self.dialect = CsvDialect(encoding=encoding, bom=bom, newline=newline)
+
+    def _csv_reader(self):
+        names = [f"c{i}" for i in range(len(self.columns))]
+        read_options = pacsv.ReadOptions(
+            encoding=self.dialect.encoding if self.dialect.encoding != "utf-8" else "utf8",
+            block_size=CSV_BLOCK_BYTES, column_names=names, skip_rows=1,
+        )
+        convert_options = pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+        )
+        parse_options = pacsv.ParseOptions(newlines_in_values=True)
+        return pacsv.open_csv(self.path, read_options=read_options, parse_options=parse_options,
+                              convert_options=convert_options)
+
+    def _iter_csv(self) -> Iterator[pd.DataFrame]:
+        rows = 0
+        try:
+            reader = self._csv_reader()
+            for batch in reader:
+                frame = batch.to_pandas()
+                frame.columns = self.columns
+                rows += len(frame)
+                yield frame
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            message = str(exc)
+            if "Expected" in message and "columns" in message:
+                raise InputError("行的列数与表头不一致", "a row has a different number of columns than the header", message) from None
+            if "UTF8" in message or "decode" in message.lower():
+                raise InputError("文件编码错误，部分内容无法按检测到的编码解码",
+                                 f"mis-encoded file: content is not valid {self.dialect.encoding}", message) from None
+            raise InputError("无法解析 CSV 文件", "could not parse the CSV file", message) from None
+        if rows == 0:
+            raise InputError("文件只有表头，没有数据行", "the file has a header but no data rows", str(self.path))
+
+    # ---- other formats ----------------------------------------------------------
+    def _iter_xlsx(self, chunk_rows: int) -> Iterator[pd.DataFrame]:
+        try:
+            frame = pd.read_excel(self.path, dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise InputError("无法读取 Excel 文件", "could not read the XLSX file", str(exc)) from None
+        if frame.empty:
+            raise InputError("工作表没有数据行", "the sheet has no data rows", str(self.path))
+        frame.columns = [str(c) for c in frame.columns]
+        self.columns = list(frame.columns)
+        for start in range(0, len(frame), chunk_rows):
+            yield frame.iloc[start:start + chunk_rows].reset_index(drop=True)
+
+    def _iter_jsonl(self, chunk_rows: int) -> Iterator[pd.DataFrame]:
+        rows = 0
+        try:
+            reader = pd.read_json(self.path, lines=True, chunksize=chunk_rows, dtype=False,
+                                  convert_dates=False, encoding="utf-8")
+            for frame in reader:
+                if not self.columns:
+                    self.columns = [str(c) for c in frame.columns]
+                frame.columns = [str(c) for c in frame.columns]
+                frame = frame.reindex(columns=self.columns)
+                frame = frame.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+                rows += len(frame)
+                yield frame.astype("str")
+        except ValueError as exc:
+            raise InputError("无法读取 JSON Lines 文件", "could not read the JSON lines file", str(exc)) from None
+        if rows == 0:
+            raise InputError("文件没有数据行", "the file has no data rows", str(self.path))
+
+    def chunks(self, chunk_rows: int = 100_000) -> Iterator[pd.DataFrame]:
+        if self.format == "csv":
+            return self._iter_csv()
+        if self.format == "xlsx":
+            return self._iter_xlsx(chunk_rows)
+        return self._iter_jsonl(chunk_rows)
+
+    def estimate_rows(self) -> Optional[int]:
+        """Data rows, counted from line breaks (exact unless cells hold line breaks)."""
+        if self.format == "xlsx":
+            return None
+        count, last = 0, b"\n"
+        with open(self.path, "rb") as handle:
+            while block := handle.read(8 << 20):
+                count += block.count(b"\n")
+                last = block[-1:]
+        count += last != b"\n"
+        return max(count - (1 if self.format == "csv" else 0), 0)
+
+
+# ---- writing ---------------------------------------------------------------------
+def _quote_minimal(array: pa.Array) -> pa.Array:
+    """CSV-quote the cells that need it (like csv.QUOTE_MINIMAL), vectorized."""
+    array = pc.cast(array, pa.string())
+    needs = pc.match_substring_regex(array, r'[",\r\n]')
+    if not pc.any(needs).as_py():
+        return array
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(array, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, array)
+
+
+def csv_bytes(frame: pd.DataFrame, newline: str = "\n", header: bool = False) -> bytes:
+    """UTF-8 CSV text of a frame of strings, built column-wise with pyarrow compute."""
+    columns = [_quote_minimal(pa.array(frame.iloc[:, i].astype("str"), type=pa.string()))
+               for i in range(frame.shape[1])]
+    lines = pc.binary_join_element_wise(*columns, ",") if len(columns) > 1 else columns[0]
+    lines = pc.binary_join_element_wise(lines, "", newline)  # append the line break
+    body = "".join(lines.to_pylist()) if len(lines) < 64 else _string_buffer(lines)
+    if header:
+        out = _io.StringIO()
+        csv.writer(out, lineterminator=newline).writerow([str(c) for c in frame.columns])
+        return out.getvalue().encode("utf-8") + (body.encode("utf-8") if isinstance(body, str) else body)
+    return body.encode("utf-8") if isinstance(body, str) else body
+
+
+def _string_buffer(array: pa.Array) -> bytes:
+    """The concatenated bytes of a string array without building Python strings."""
+    array = pa.concat_arrays([array]) if isinstance(array, pa.ChunkedArray) else array
+    if array.null_count:
+        array = pc.fill_null(array, "")
+    offsets = array.buffers()[1]
+    data = array.buffers()[2]
+    import numpy as np
+
+    offs = np.frombuffer(offsets, dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    return data.to_pybytes()[offs[0]:offs[-1]]
+
+
+class AtomicTableWriter:
+    """Writes chunks to a hidden temporary file next to the output; ``commit()``
+    renames it into place (os.replace), ``abort()`` removes it. Nothing half-written
+    is ever left under the output name."""
+
+    def __init__(self, path: os.PathLike | str, source: TableSource, columns: List[str]):
+        self.path = Path(path)
+        self.format = detect_format(self.path) if self.path.suffix else source.format
+        self.dialect = source.dialect or CsvDialect("utf-8", False, "\n")
+        self.columns = columns
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+        os.close(handle)
+        self.temp = Path(temp)
+        self._frames: List[pd.DataFrame] = []  # xlsx is written at the end
+        self._handle = open(self.temp, "wb") if self.format != "xlsx" else None
+        self._started = False
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.format == "xlsx":
+            self._frames.append(frame)
+            return
+        if self.format == "jsonl":
+            text = frame.to_json(orient="records", lines=True, force_ascii=False)
+            self._handle.write(text.encode("utf-8") if text.endswith("\n") else (text + "\n").encode("utf-8"))
+            return
+        data = csv_bytes(frame, self.dialect.newline, header=not self._started)
+        if self.dialect.encoding != "utf-8":
+            data = data.decode("utf-8").encode(self.dialect.encoding)
+        if not self._started and self.dialect.bom:
+            data = codecs.BOM_UTF8 + data
+        self._started = True
+        self._handle.write(data)
+
+    def commit(self) -> None:
+        if self.format == "xlsx":
+            frame = pd.concat(self._frames, ignore_index=True) if self._frames else pd.DataFrame(columns=self.columns)
+            frame.to_excel(self.temp, index=False, engine="openpyxl")
+        else:
+            self._handle.close()
+        os.replace(self.temp, self.path)
+
+    def abort(self) -> None:
+        if self._handle and not self._handle.closed:
+            self._handle.close()
+        self.temp.unlink(missing_ok=True)

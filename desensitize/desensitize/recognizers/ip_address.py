@@ -1,0 +1,36 @@
+"""IPv4 and IPv6 addresses, validated by the standard library's ipaddress."""
+from __future__ import annotations
+
+import ipaddress
+
+from presidio_analyzer import Pattern
+
+from .base import ChineseRecognizer, CASE_INSENSITIVE
+
+IPV4_REGEX = r"(?:\d{1,3}\.){3}\d{1,3}"
+IPV6_REGEX = r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}"
+
+
+class IpAddressRecognizer(ChineseRecognizer):
+    ENTITY = "IP_ADDRESS"
+    HEADER_HINTS = ("ip", "IP地址", "登录ip")
+    prefilter = r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"
+    cell_regex = f"(?:{IPV4_REGEX}|{IPV6_REGEX})"
+    score = 0.6
+    flags = CASE_INSENSITIVE
+
+    def __init__(self):
+        super().__init__(
+            [
+                Pattern("ipv4", r"(?<![0-9.])" + IPV4_REGEX + r"(?![0-9]|\.\d)", 0.6),
+                Pattern("ipv6", r"(?<![0-9A-Fa-f:])(?:" + IPV6_REGEX + r")(?![0-9A-Fa-f:])", 0.6),
+            ]
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        try:
+            address = ipaddress.ip_address(pattern_text)
+        except ValueError:
+            return False
+        # "::" and "1::" alone are more often text than addresses
+        return address.version == 4 or pattern_text.count(":") >= 3 or len(pattern_text) > 8

@@ -1,0 +1,104 @@
+"""Chinese personal names: a family name from the common-surname list plus one or two
+given-name characters, found where the text says it is a person.
+
+A bare two- or three-character run starting with a common surname is far too often an
+ordinary word (高新区, 任务, 方案), so a name is taken only in a person context:
+after a role word (姓名, 联系人, 申请人…), before an honorific (先生, 女士…), or
+before a person predicate (来电, 反映, 的身份证, ，男…). Whole cells of a 姓名 column
+are classified by shape instead (see ``cell_regex``).
+"""
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import Pattern
+
+from .base import ChineseRecognizer
+
+SINGLE_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
+    "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
+    "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
+    "明佘池查麻苑迟邝"
+)
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+    "夏侯", "令狐", "宇文", "司徒", "端木", "南宫", "西门", "百里", "呼延", "轩辕",
+)
+_SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}])"
+_HAN = r"[\u4e00-\u9fa5]"
+NAME_REGEX = _SURNAME + _HAN + "{1,2}"
+
+ROLE_WORDS = (
+    "姓名", "联系人", "申请人", "投诉人", "举报人", "户主", "患者", "经办人", "当事人", "收件人",
+    "寄件人", "办理人", "法定代表人", "负责人", "业主", "租户", "监护人", "代理人", "签收人",
+    "家属", "报案人", "来访人", "借款人", "驾驶人", "车主", "持卡人", "受理人", "求助人", "居民",
+)
+HONORIFICS = ("先生", "女士", "同志", "老师", "医生", "师傅", "阿姨", "老人", "同学", "大爷")
+PREDICATES = (
+    "来电", "来访", "反映", "称", "表示", "申请", "投诉", "咨询", "办理", "签字", "报称",
+    "的身份证", "的手机", "的电话", "的联系电话", "的住址", "家住", "住在", "现住", "户籍",
+    "，男", "，女", ",男", ",女", "（男", "（女", "(男", "(女",
+)
+# Characters that open a clause and are also surnames (和, 向, 于…): "和王芳女士" is "和" + a name.
+_CLAUSE_SURNAMES = "和向于与同及对被把由给让请"
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(word) for word in words)
+
+
+_PREDICATE = _alternation(PREDICATES) + r"|于\d"  # "王芳于2024年…", not "任务于…"
+_AFTER_ROLE = "(?<=(?:" + _alternation(ROLE_WORDS) + r")[:：为是]?\s?)"
+# after a role word the name may run straight into the next field ("联系人张伟电话…")
+FIELD_WORDS = ("电话", "手机", "身份证", "住址", "地址", "联系", "年龄", "性别", "出生", "籍贯", "户籍", "现住", "证件")
+_STOP = (
+    r"(?=$|[^\u4e00-\u9fa5]|"
+    + _alternation(HONORIFICS + FIELD_WORDS)
+    + "|"
+    + _PREDICATE
+    + ")"
+)
+
+
+class PersonNameRecognizer(ChineseRecognizer):
+    ENTITY = "CN_PERSON_NAME"
+    HEADER_HINTS = ("姓名", "名字", "联系人", "申请人", "户主", "name")
+    prefilter = _alternation(ROLE_WORDS + HONORIFICS) + "|" + _PREDICATE
+    cell_regex = NAME_REGEX
+    score = 0.7
+
+    def __init__(self):
+        not_clause = f"(?![{_CLAUSE_SURNAMES}]{_SURNAME}{_HAN})"
+        super().__init__(
+            [
+                Pattern("name_after_role", _AFTER_ROLE + NAME_REGEX + _STOP, 0.8),
+                Pattern(
+                    "name_before_honorific",
+                    not_clause + NAME_REGEX + "(?=" + _alternation(HONORIFICS) + ")",
+                    0.7,
+                ),
+                Pattern(
+                    "name_before_predicate",
+                    not_clause + NAME_REGEX + "(?=" + _PREDICATE + ")",
+                    0.6,
+                ),
+            ]
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        # the given name must not repeat the surname's clause characters only
+        return len(pattern_text) >= 2
+
+    def find(self, text):
+        spans = super().find(text)
+        # the three patterns overlap on the same name: keep the longest, first
+        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        kept = []
+        for span in spans:
+            if kept and span[0] < kept[-1][1]:
+                continue
+            kept.append(span)
+        return kept

@@ -1,0 +1,114 @@
+"""Resident identity card numbers (GB 11643-1999): 18-digit and the old 15-digit form.
+
+Validation: the 6-digit region code must be a known administrative division code
+(current or historical, from python-stdnum's table), the birth date must be a real
+date not in the future, and for 18 digits the ISO 7064 MOD 11-2 check character
+(0-9 or X) must match.
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from presidio_analyzer import Pattern
+from stdnum.cn import ric
+
+from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix
+
+_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
+_CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)  # index = sum % 11
+
+_DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+ID18_REGEX = r"[1-9]\d{5}(?:18|19|20)\d{2}" + _DATE + r"\d{3}[\dXx]"
+ID15_REGEX = r"[1-9]\d{5}\d{2}" + _DATE + r"\d{3}"
+
+
+@functools.lru_cache(maxsize=1)
+def region_codes() -> frozenset:
+    """Every 6-digit division code known to python-stdnum (incl. abolished ones)."""
+    text = resources.files("stdnum").joinpath("cn/loc.dat").read_text(encoding="utf-8")
+    codes, province = set(), None
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if not line.startswith(" "):
+            province = line.split()[0]
+        elif province:
+            codes.add(province + line.split()[0])
+    return frozenset(codes)
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        return datetime.date(year, month, day) <= datetime.date.today()
+    except ValueError:
+        return False
+
+
+def is_valid_resident_id(value: str) -> bool:
+    """Scalar check of an 18- or 15-digit resident ID (region, date, check digit)."""
+    value = value.strip().upper()
+    if len(value) == 18:
+        if not value[:17].isdigit() or value[17] not in "0123456789X":
+            return False
+        if value[:6] not in region_codes():
+            return False
+        if not _real_date(int(value[6:10]), int(value[10:12]), int(value[12:14])):
+            return False
+        return ric.calc_check_digit(value) == value[17]
+    if len(value) == 15 and value.isdigit():
+        return value[:6] in region_codes() and _real_date(
+            1900 + int(value[6:8]), int(value[8:10]), int(value[10:12])
+        )
+    return False
+
+
+class ResidentIdRecognizer(ChineseRecognizer):
+    ENTITY = "CN_RESIDENT_ID"
+    HEADER_HINTS = ("身份证", "证件号", "公民身份号码", "身份号码", "idcard", "id_card")
+    prefilter = r"\d{14}"
+    cell_regex = f"(?:{ID18_REGEX}|{ID15_REGEX})"
+    score = 0.5
+
+    def __init__(self):
+        super().__init__(
+            [
+                Pattern("resident_id_18", LEFT + ID18_REGEX + RIGHT, 0.5),
+                Pattern("resident_id_15", LEFT + ID15_REGEX + RIGHT, 0.3),
+            ]
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return is_valid_resident_id(pattern_text)
+
+    def valid_mask(self, values: pd.Series) -> pd.Series:
+        """Vectorized: regex shape, region set, birth date and check digit in numpy."""
+        stripped = values.astype("str").str.strip().str.upper()
+        result = pd.Series(False, index=values.index)
+        long_ids = stripped[stripped.str.fullmatch(ID18_REGEX).fillna(False).astype(bool)]
+        if len(long_ids):
+            result[long_ids.index] = _valid_18(long_ids.tolist())
+        short_ids = stripped[stripped.str.fullmatch(ID15_REGEX).fillna(False).astype(bool)]
+        if len(short_ids):
+            result[short_ids.index] = [is_valid_resident_id(v) for v in short_ids]
+        return result
+
+
+def _valid_18(ids: list) -> np.ndarray:
+    chars = digits_matrix(ids, 18)
+    digits = (chars[:, :17] - ord("0")).astype(np.int64)
+    check = _CHECK_CHARS[(digits @ _WEIGHTS) % 11]
+    ok = check == chars[:, 17]
+    regions = pd.Series([v[:6] for v in ids])
+    ok &= regions.isin(region_codes()).to_numpy()
+    year = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
+    month = digits[:, 10] * 10 + digits[:, 11]
+    day = digits[:, 12] * 10 + digits[:, 13]
+    dates = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
+    )
+    ok &= (dates.notna() & (dates <= pd.Timestamp.today())).to_numpy()
+    return ok
