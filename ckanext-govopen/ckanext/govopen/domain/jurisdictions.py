@@ -19,7 +19,7 @@ Errors raise ``JurisdictionConfigError`` naming the file and the key path.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

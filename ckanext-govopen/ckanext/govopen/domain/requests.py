@@ -31,7 +31,7 @@ due_date(received, limit), extension_days).
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 from zoneinfo import ZoneInfo
 

@@ -72,10 +72,10 @@ the glue should call ``utc(dt)`` first.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Optional, Union
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Shanghai"
