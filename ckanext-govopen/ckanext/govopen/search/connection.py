@@ -1,0 +1,295 @@
+"""A pysolr-compatible connection backed by the PostgreSQL index table.
+
+``make_connection()`` returns one of these, so every core code path that talks to
+"Solr" (``PackageSearchIndex.index_package``, ``PackageSearchQuery.run``/``get_index``/
+``get_all_entity_ids``, ``clear_index``, bulk private/public updates, group and
+organization dataset counts, ``tag_show``) runs unchanged against PostgreSQL, and CKAN's
+own request-building (``fq`` for capacity/state/site_id/permission labels, local-params
+checks, ``fl``/extras post-processing) keeps its exact semantics.
+
+All statements run on ``model.Session`` -- the same session and transaction as the
+dataset change that triggered them -- so the dataset row and its index row commit or roll
+back together.  Nothing from a request is spliced into SQL: values, field names and
+patterns are bound parameters (see :mod:`.compiler`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Iterable, Optional
+
+import pysolr
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from . import fields as F
+from .compiler import Compiler, QueryCompileError
+from .document import build_row
+from .parser import QueryParseError, parse, parse_dismax
+from .schema import SEP, TABLE_NAME, ensure_table
+
+log = logging.getLogger(__name__)
+
+_SORT_ITEM = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s+(asc|desc)\s*$", re.I)
+_INT_KEYS = ("rows", "start", "facet.limit", "facet.mincount")
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _split_fl(fl: Any) -> list[str]:
+    out: list[str] = []
+    for item in _as_list(fl):
+        out.extend(x for x in re.split(r"[\s,]+", str(item)) if x)
+    return out
+
+
+def _int(params: dict, key: str, default: int) -> int:
+    value = params.get(key, default)
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise pysolr.SolrError("Invalid integer for %s: %r" % (key, value))
+
+
+class PostgresSearchConnection:
+    """The subset of ``pysolr.Solr`` CKAN uses: search, add, delete, commit."""
+
+    url = "postgresql://" + TABLE_NAME
+
+    def __init__(self, decode_dates: bool = True, session=None) -> None:
+        self.decode_dates = decode_dates
+        self._session = session
+
+    @property
+    def session(self):
+        return self._session if self._session is not None else model.Session
+
+    def _execute(self, sql: str, params: Optional[dict] = None):
+        ensure_table(self.session.connection())
+        return self.session.execute(sa.text(sql), params or {})
+
+    # ------------------------------------------------------------ writing
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool = False, **kwargs) -> str:
+        sql = (
+            "INSERT INTO " + TABLE_NAME + " (index_id, id, name, site_id, metadata_modified,"
+            " metadata_created, title_string, terms, tsv, doc, data_dict,"
+            " validated_data_dict, indexed_ts) VALUES (:index_id, :id, :name, :site_id,"
+            " :metadata_modified, :metadata_created, :title_string, CAST(:terms AS text[]),"
+            " CAST(:tsv AS tsvector), CAST(:doc AS jsonb), :data_dict, :validated_data_dict,"
+            " now()) ON CONFLICT (index_id) DO UPDATE SET id = EXCLUDED.id,"
+            " name = EXCLUDED.name, site_id = EXCLUDED.site_id,"
+            " metadata_modified = EXCLUDED.metadata_modified,"
+            " metadata_created = EXCLUDED.metadata_created,"
+            " title_string = EXCLUDED.title_string, terms = EXCLUDED.terms,"
+            " tsv = EXCLUDED.tsv, doc = EXCLUDED.doc, data_dict = EXCLUDED.data_dict,"
+            " validated_data_dict = EXCLUDED.validated_data_dict, indexed_ts = now()")
+        for doc in docs:
+            self._execute(sql, build_row(doc))
+        return ""
+
+    def delete(self, id: Any = None, q: Optional[str] = None, commit: bool = False,
+               **kwargs) -> str:
+        if id is not None:
+            ids = _as_list(id)
+            self._execute("DELETE FROM " + TABLE_NAME + " WHERE index_id = ANY(:ids)"
+                          " OR id = ANY(:ids)", {"ids": [str(x) for x in ids]})
+            return ""
+        if q is None:
+            raise ValueError("You must specify 'id' or 'q'.")
+        where, params, _ = self._where([q], [])
+        self._execute("DELETE FROM " + TABLE_NAME + " i WHERE " + where, params)
+        return ""
+
+    def delete_by_reference(self, reference: str, site_id: str) -> None:
+        self._execute("DELETE FROM " + TABLE_NAME + " WHERE site_id = :site AND"
+                      " (id = :ref OR name = :ref)", {"site": site_id, "ref": reference})
+
+    def commit(self, *args, **kwargs) -> str:
+        # Index rows live in the caller's transaction; CKAN commits it.
+        return ""
+
+    def optimize(self, *args, **kwargs) -> str:
+        return ""
+
+    def ping(self, *args, **kwargs) -> str:
+        self._execute("SELECT 1 FROM " + TABLE_NAME + " LIMIT 1")
+        return "{}"
+
+    # ------------------------------------------------------------ searching
+    def _where(self, qs: list[str], fqs: list[str], dismax: bool = False,
+               mm: Optional[str] = None):
+        compiler = Compiler()
+        parts: list[str] = []
+        for i, q in enumerate(qs):
+            if q is None or not str(q).strip():
+                continue
+            try:
+                node = parse_dismax(q, mm) if (dismax and i == 0) else parse(q)
+                sql = compiler.compile(node)
+            except (QueryParseError, QueryCompileError) as e:
+                raise pysolr.SolrError("org.apache.solr.search.SyntaxError: %s" % e)
+            parts.append(sql or "FALSE")
+        rank_queries = list(compiler.rank_queries)
+        for fq in fqs:
+            if fq is None or not str(fq).strip():
+                continue
+            try:
+                sql = compiler.compile(parse(fq))
+            except (QueryParseError, QueryCompileError) as e:
+                raise pysolr.SolrError("org.apache.solr.search.SyntaxError: %s" % e)
+            parts.append(sql or "FALSE")
+        compiler.rank_queries = rank_queries
+        where = " AND ".join(parts) if parts else "TRUE"
+        return where, compiler.params, compiler
+
+    def _order_by(self, sort: Optional[str], compiler: Compiler, rank_sql: str) -> str:
+        if not sort or not str(sort).strip():
+            return "score DESC, i.index_id"
+        items = []
+        for item in str(sort).split(","):
+            m = _SORT_ITEM.match(item)
+            if not m:
+                raise pysolr.SolrError(
+                    "Can't determine a Sort Order (asc or desc) in sort spec %r" % item)
+            fld, direction = m.group(1), m.group(2).upper()
+            if fld == "score":
+                items.append("score %s" % direction)
+            elif fld in ("metadata_modified", "metadata_created"):
+                items.append("i.%s %s NULLS LAST" % (fld, direction))
+            elif fld in ("name", "title_string"):
+                items.append('i.%s COLLATE "C" %s NULLS LAST' % (fld, direction))
+            else:
+                f = compiler.bind(fld)
+                items.append(
+                    "(CASE WHEN jsonb_typeof(i.doc -> %s) = 'number' THEN "
+                    "CAST(i.doc ->> %s AS numeric) END) %s NULLS LAST" % (f, f, direction))
+                items.append('(i.doc ->> %s) COLLATE "C" %s NULLS LAST' % (f, direction))
+        items.append("i.index_id")
+        return ", ".join(items)
+
+    def search(self, q: Optional[str] = None, search_handler: Optional[str] = None,
+               **params: Any) -> pysolr.Results:
+        q = params.pop("q", q)
+        if q is None or q in ('""', "''") or not str(q).strip():
+            q = "*:*"
+        fqs = [str(x) for x in _as_list(params.get("fq"))]
+        rows = _int(params, "rows", 10)
+        start = _int(params, "start", 0)
+        if rows < 0 or start < 0:
+            raise pysolr.SolrError("rows and start must not be negative")
+        def_type = params.get("defType", "lucene")
+        dismax = def_type in ("dismax", "edismax")
+        if def_type not in ("lucene", "dismax", "edismax", "standard"):
+            raise pysolr.SolrError("Unknown query parser '%s'" % def_type)
+        where, bind, compiler = self._where([str(q)], fqs, dismax=dismax,
+                                            mm=params.get("mm"))
+
+        if compiler.rank_queries:
+            rq = compiler.bind(" | ".join("(%s)" % r for r in compiler.rank_queries))
+            rank_sql = "ts_rank(i.tsv, CAST(%s AS tsquery))" % rq
+        else:
+            rank_sql = "1.0"
+        order_by = self._order_by(params.get("sort"), compiler, rank_sql)
+
+        fl = _split_fl(params.get("fl")) or ["*", "score"]
+        want_all = "*" in fl
+        cols = ["i.index_id", "i.doc", "%s AS score" % rank_sql, "count(*) OVER () AS hits"]
+        for big in ("data_dict", "validated_data_dict"):
+            if big in fl or want_all:
+                cols.append("i." + big)
+
+        docs: list[dict[str, Any]] = []
+        hits: Optional[int] = None
+        if rows > 0:
+            bind["_rows"] = rows
+            bind["_start"] = start
+            sql = ("SELECT " + ", ".join(cols) + " FROM " + TABLE_NAME + " i WHERE " + where
+                   + " ORDER BY " + order_by + " LIMIT :_rows OFFSET :_start")
+            result = self._execute(sql, bind).mappings().all()
+            for row in result:
+                hits = row["hits"]
+                docs.append(self._make_doc(row, fl, want_all))
+        if hits is None:
+            hits = self._execute("SELECT count(*) FROM " + TABLE_NAME + " i WHERE " + where,
+                                 bind).scalar()
+
+        decoded: dict[str, Any] = {"response": {"docs": docs, "numFound": hits}}
+        facet_on = str(params.get("facet", "false")).lower() in ("true", "on", "1")
+        facet_fields = [str(f) for f in _as_list(params.get("facet.field"))]
+        if facet_on and facet_fields:
+            limit = _int(params, "facet.limit", 100)
+            mincount = _int(params, "facet.mincount", 0)
+            decoded["facet_counts"] = {"facet_fields": self._facets(
+                where, bind, facet_fields, limit, mincount)}
+        return pysolr.Results(decoded)
+
+    def _make_doc(self, row, fl: list[str], want_all: bool) -> dict[str, Any]:
+        doc = row["doc"]
+        if isinstance(doc, str):
+            doc = json.loads(doc)
+        out: dict[str, Any] = {}
+        if want_all:
+            out = {k: v for k, v in doc.items() if k not in F.NOT_STORED}
+            for big in ("data_dict", "validated_data_dict"):
+                if row.get(big) is not None:
+                    out[big] = row[big]
+        else:
+            for k in fl:
+                if k in ("data_dict", "validated_data_dict"):
+                    if row.get(k) is not None:
+                        out[k] = row[k]
+                elif k != "score" and k in doc and k not in F.NOT_STORED:
+                    out[k] = doc[k]
+        if "score" in fl:
+            out["score"] = float(row["score"])
+        return out
+
+    def _facets(self, where: str, bind: dict, facet_fields: list[str], limit: int,
+                mincount: int) -> dict[str, list]:
+        prefixes = [F.term_prefix(f) for f in facet_fields]
+        params = dict(bind)
+        params["_prefixes"] = prefixes
+        params["_mincount"] = max(mincount, 1)
+        limit_sql = ""
+        if limit >= 0:
+            params["_limit"] = limit
+            limit_sql = " WHERE rn <= :_limit"
+        sql = (
+            "WITH m AS (SELECT i.terms FROM " + TABLE_NAME + " i WHERE " + where + "), "
+            "c AS (SELECT t, count(*) AS n FROM m, unnest(m.terms) AS u(t) "
+            "WHERE left(t, strpos(t, chr(31))) = ANY(CAST(:_prefixes AS text[])) GROUP BY t), "
+            "r AS (SELECT t, n, row_number() OVER (PARTITION BY left(t, strpos(t, chr(31))) "
+            'ORDER BY n DESC, t COLLATE "C") AS rn FROM c WHERE n >= :_mincount) '
+            'SELECT t, n FROM r' + limit_sql + ' ORDER BY n DESC, t COLLATE "C"')
+        out: dict[str, list] = {f: [] for f in facet_fields}
+        by_prefix = {F.term_prefix(f): f for f in facet_fields}
+        for t, n in self._execute(sql, params).all():
+            cut = t.index(SEP) + 1
+            fld = by_prefix.get(t[:cut])
+            if fld is not None:
+                out[fld].extend([t[cut:], int(n)])
+        return out
+
+
+def make_connection(decode_dates: bool = True) -> PostgresSearchConnection:
+    return PostgresSearchConnection(decode_dates=decode_dates)
+
+
+def is_available() -> bool:
+    try:
+        conn = make_connection()
+        conn.search(q="*:*", rows=1)
+    except Exception as e:  # noqa: BLE001 - mirrors core's is_available
+        log.exception(e)
+        return False
+    return True

@@ -1,0 +1,98 @@
+"""The index table and its create-if-missing.
+
+One row per indexed dataset (Solr's ``index_id`` is the key):
+
+``doc``        jsonb: the dict CKAN would have sent to Solr (after ``before_dataset_index``
+               hooks), minus the two big JSON strings below. Answers ``fl`` and ranges.
+``terms``      text[]: ``field<US>value`` for every value of every *string-typed* field
+               (Solr's ``string`` fields and its ``*`` catch-all: name, tags, groups,
+               organization, res_format, license_id, capacity, state, permission_labels,
+               open_type, ...). GIN-indexed: exact ``fq`` filters are array containment and
+               facet counts are one ``unnest`` over the matched rows.
+``tsv``        tsvector of Solr's ``text`` copy-fields (weights: A name/title, B tags/
+               groups/organization, C notes/resources, D the rest), built by
+               :mod:`.tokenizer` (CJK bigrams). GIN-indexed.
+``metadata_modified``/``metadata_created``/``name``/``title_string``: columns for sorting
+               and date ranges (btree).
+
+Why create-if-missing and not (only) an alembic migration: CKAN's ``clean_db`` fixture
+drops *every* table and re-runs only core migrations, and ``ckan db init`` on a fresh
+database never runs plugin migrations either; the search must work after both.  So the
+table is declared on CKAN's own metadata (``model.repo.metadata``) -- which makes
+``reset_db``/``delete_all`` empty it between tests and ``ckan db clean`` drop it -- and
+:func:`ensure_table` creates it (idempotently, under an advisory lock so two workers
+cannot race) when the plugin is configured and before any index/search statement
+finds it missing.  No PostgreSQL extension is needed (no pg_trgm), so a non-superuser
+role on a stock Debian PostgreSQL 15 is enough.
+"""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+
+import ckan.model as model
+
+log = logging.getLogger(__name__)
+
+TABLE_NAME = "govopen_search_index"
+SEP = "\x1f"        # separates field and value in ``terms``
+_LOCK_KEY = 0x60F0_5EA2C  # arbitrary constant for pg_advisory_xact_lock
+
+
+def _build_table(metadata: sa.MetaData) -> sa.Table:
+    if TABLE_NAME in metadata.tables:
+        return metadata.tables[TABLE_NAME]
+    return sa.Table(
+        TABLE_NAME, metadata,
+        sa.Column("index_id", sa.UnicodeText, primary_key=True),
+        sa.Column("id", sa.UnicodeText, nullable=False),
+        sa.Column("name", sa.UnicodeText),
+        sa.Column("site_id", sa.UnicodeText, nullable=False),
+        sa.Column("metadata_modified", sa.DateTime(timezone=True)),
+        sa.Column("metadata_created", sa.DateTime(timezone=True)),
+        sa.Column("title_string", sa.UnicodeText),
+        sa.Column("terms", pg.ARRAY(sa.UnicodeText), nullable=False),
+        sa.Column("tsv", pg.TSVECTOR, nullable=False),
+        sa.Column("doc", pg.JSONB, nullable=False),
+        sa.Column("data_dict", sa.UnicodeText),
+        sa.Column("validated_data_dict", sa.UnicodeText),
+        sa.Column("indexed_ts", sa.DateTime(timezone=True),
+                  server_default=sa.func.now()),
+        sa.Index("ix_%s_terms" % TABLE_NAME, "terms", postgresql_using="gin"),
+        sa.Index("ix_%s_tsv" % TABLE_NAME, "tsv", postgresql_using="gin"),
+        sa.Index("ix_%s_id" % TABLE_NAME, "id"),
+        sa.Index("ix_%s_name" % TABLE_NAME, "name"),
+        sa.Index("ix_%s_modified" % TABLE_NAME, "metadata_modified"),
+        sa.Index("ix_%s_created" % TABLE_NAME, "metadata_created"),
+    )
+
+
+# Registered on CKAN's metadata so that reset_db/delete_all empties it.
+index_table = _build_table(model.repo.metadata)
+
+
+def table_exists(conn) -> bool:
+    return conn.execute(
+        sa.text("SELECT to_regclass(:t) IS NOT NULL"), {"t": TABLE_NAME}
+    ).scalar()
+
+
+def ensure_table(conn=None) -> None:
+    """Create the index table and its indexes if missing (in the caller's transaction)."""
+    if conn is None:
+        conn = model.Session.connection()
+    if table_exists(conn):
+        return
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    if table_exists(conn):
+        return
+    log.info("Creating search index table %s", TABLE_NAME)
+    index_table.create(bind=conn, checkfirst=True)
+
+
+def ensure_table_committed() -> None:
+    """Create the table in its own transaction (plugin start-up, CLI)."""
+    with model.ensure_engine().begin() as conn:
+        ensure_table(conn)
