@@ -1,18 +1,172 @@
-"""GovOpen's main CKAN plugin: thin glue that hands each CKAN call to the domain modules."""
+"""GovOpen's main CKAN plugin: thin glue that hands each CKAN call to the domain modules.
+
+Access enforcement (all via ``logic.access`` → ``domain.open_types.decide``):
+  * API output: after_dataset_show / after_dataset_search hide resource URLs;
+    chained actions protect activity data and resource_search;
+  * the download route: every ``*.download`` resource endpoint is replaced by
+    ``views.download.download`` (IMiddleware, after all blueprints exist);
+  * the index: restricted datasets' resource URLs are never indexed as fields;
+  * exports and the negative list go through package_show/package_search.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.govopen import cli
+from .domain import open_types as ot
+from .logic import access, validators
+from .logic import action as actions
+from .logic import auth as auths
+
+log = logging.getLogger(__name__)
+
+HERE = os.path.dirname(__file__)
 
 
-class GovOpenPlugin(p.SingletonPlugin):
+class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
-    p.implements(p.IClick)
+    p.implements(p.ITranslation)
+    p.implements(p.IValidators)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IBlueprint)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IMiddleware, inherit=True)
 
+    # ------------------------------------------------------------ IConfigurer
     def update_config(self, config):
-        tk.add_template_directory(config, "templates")
+        # our templates first, so package/*.html overrides apply over scheming's chain
+        path = os.path.join(HERE, "templates")
+        existing = config.get("extra_template_paths") or ""
+        parts = [x for x in existing.split(",") if x and x != path]
+        config["extra_template_paths"] = ",".join([path] + parts)
         tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "govopen")
 
-    # IClick
-    def get_commands(self):
-        return cli.get_commands()
+    # ------------------------------------------------------------ ITranslation
+    def i18n_domain(self):
+        return "ckanext-govopen"
+
+    # ------------------------------------------------------------ IValidators
+    def get_validators(self):
+        return validators.get_validators()
+
+    # ------------------------------------------------------------ IActions / IAuth
+    def get_actions(self):
+        return actions.get_actions()
+
+    def get_auth_functions(self):
+        return auths.get_auth_functions()
+
+    # ------------------------------------------------------------ IPackageController
+    def after_dataset_show(self, context, pkg_dict):
+        if context.get("ignore_auth") or context.get("__govopen_internal"):
+            return  # internal reads (indexing, jobs) see the stored dict
+        access.protect_dataset(access.actor_from_context(context), pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        fl = search_params.get("fl")
+        if fl:  # field-list queries: make sure we can tell which dataset each row is
+            if isinstance(fl, str):
+                fl = fl.replace(",", " ").split()
+            fl = list(fl)
+            for needed in ("id", "owner_org", "open_type", "private"):
+                if needed not in fl:
+                    fl.append(needed)
+            search_params["fl"] = fl
+        return search_params
+
+    def after_dataset_search(self, search_results, search_params):
+        from ckan.common import current_user
+        try:
+            user = current_user.name if current_user and not current_user.is_anonymous else None
+        except Exception:
+            user = None
+        ctx = search_params.get("__govopen_context") or {}
+        actor = access.actor_from_context(ctx) if ctx else access.actor_for(user)
+        results = search_results.get("results") or []
+        full = [r for r in results if isinstance(r, dict) and "resources" in r]
+        access.protect_many(actor, full)
+        for r in results:
+            if not isinstance(r, dict) or "resources" in r:
+                continue
+            # fl rows: decide on the dataset and drop location fields if refused
+            d = access.decide_data(actor, r) if r.get("id") else None
+            for key in ("validated_data_dict", "data_dict"):
+                if isinstance(r.get(key), str):
+                    try:
+                        inner = json.loads(r[key])
+                        access.protect_dataset(actor, inner)
+                        r[key] = json.dumps(inner)
+                    except ValueError:
+                        r.pop(key, None)
+            if d is None or not d.allowed:
+                for key in ("res_url", "urls"):
+                    r.pop(key, None)
+        return search_results
+
+    def before_dataset_index(self, pkg_dict):
+        for key in ("open_type", "share_type", "theme", "resource_category",
+                    "update_cycle", "open_method", "spatial_code"):
+            v = pkg_dict.get(key) or pkg_dict.get("extras_" + key)
+            if v:
+                pkg_dict[key] = v
+        fmts = pkg_dict.get("res_format") or []
+        pkg_dict["res_format"] = [f.upper() for f in fmts if f]
+        if pkg_dict.get("open_type") != ot.UNCONDITIONAL:
+            # never index where restricted data lives
+            pkg_dict.pop("res_url", None)
+            pkg_dict.pop("urls", None)
+        return pkg_dict
+
+    def after_dataset_update(self, context, pkg_dict):
+        pkg = context.get("package")
+        change = getattr(pkg, "_govopen_open_type_change", None) if pkg is not None else None
+        if change:
+            pkg._govopen_open_type_change = None
+            from .logic.action import record_open_type_change
+            record_open_type_change(context, pkg_dict.get("id"), change)
+
+    def after_dataset_create(self, context, pkg_dict):
+        if pkg_dict.get("open_type") and pkg_dict.get("id"):
+            from .logic.action import record_open_type_change
+            record_open_type_change(context, pkg_dict["id"], {
+                "old": None, "new": pkg_dict["open_type"], "reason": None})
+
+    # ------------------------------------------------------------ IBlueprint
+    def get_blueprint(self):
+        from .views import get_blueprints
+        return get_blueprints()
+
+    # ------------------------------------------------------------ IMiddleware
+    def make_middleware(self, app, config):
+        from .views.download import install_download_override
+        install_download_override(app)
+        return app
+
+    # ------------------------------------------------------------ IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        from collections import OrderedDict
+        new = OrderedDict()
+        new["open_type"] = tk._("Open type")
+        new["organization"] = tk._("Providing department")
+        new["theme"] = tk._("Theme")
+        new["share_type"] = tk._("Share type")
+        new["res_format"] = tk._("Formats")
+        new["tags"] = tk._("Keywords")
+        return new
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return self.dataset_facets(facets_dict, package_type)
+
+    # ------------------------------------------------------------ helpers
+    def get_helpers(self):
+        from . import helpers
+        return helpers.get_helpers()

@@ -28,6 +28,9 @@ MESSAGES = {
     "open_conditions_required": (
         "有条件开放的目录必须填写开放条件。",
         "A conditional entry needs its open conditions."),
+    "open_type_required": (
+        "请选择开放类型（无条件开放、有条件开放或不予开放）。",
+        "Choose an open type (unconditional, conditional or not_open)."),
     "unknown_open_type": (
         "未知的开放类型，应为：无条件开放、有条件开放或不予开放。",
         "Unknown open type: use unconditional, conditional or not_open."),

@@ -1,0 +1,12 @@
+"""GovOpen's own tables, declared on CKAN's metadata (``toolkit.BaseModel``).
+
+Migrations: ``ckanext/govopen/migration/govopen/`` (``ckan db upgrade -p govopen``).
+Tests: ``tests/conftest.py``'s ``clean_db`` override creates them after CKAN's own.
+"""
+from .grant import Grant  # noqa: F401
+from .open_type_change import OpenTypeChange  # noqa: F401
+
+
+def govopen_tables():
+    """All SQLAlchemy tables of this package (for create_all in tests)."""
+    return [Grant.__table__, OpenTypeChange.__table__]
