@@ -87,13 +87,24 @@ def _differs(existing: dict, field: str, wanted) -> bool:
 
 
 # ------------------------------------------------------------------ CKAN parts
-def load(files_dir="var/demo/files", scale: float = 1.0, today: Optional[_dt.date] = None,
+def default_files_dir() -> Path:
+    """``var/demo/files`` of a standard checkout: a sibling of ``ckan.storage_path``
+    (``var/storage``), overridable with ``govopen.demo.files_dir``."""
+    import ckan.plugins.toolkit as tk
+    explicit = tk.config.get("govopen.demo.files_dir")
+    if explicit:
+        return Path(explicit)
+    storage = tk.config.get("ckan.storage_path")
+    return (Path(storage).resolve().parent if storage else Path("var")) / "demo" / "files"
+
+
+def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
          echo: Callable[[str], None] = lambda s: None) -> dict:
     """Create or update everything in ``catalog``; return a summary dict."""
     import ckanapi
     import ckan.model as model
 
-    files_dir = Path(files_dir)
+    files_dir = Path(files_dir) if files_dir else default_files_dir()
     today = today or today_shanghai()
     ck = ckanapi.LocalCKAN()  # the site user, a sysadmin
     NotFound = ckanapi.NotFound
