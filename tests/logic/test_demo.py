@@ -255,3 +255,11 @@ def test_load_twice_gives_the_same_searchable_portal(tmp_path):
     titles = {r["title"] for r in found["results"]}
     assert {"城市交通运行数据", "公共交通线路信息", "轨道交通客流统计"} <= titles, titles
     assert ck.action.package_search(rows=0)["count"] == len(catalog.DATASETS)
+
+
+def test_accounts_command_prints_the_table():
+    from click.testing import CliRunner
+    from ckanext.govopen.cli import govopen
+    result = CliRunner().invoke(govopen, ["demo", "accounts"])
+    assert result.exit_code == 0, result.output
+    assert "jiaotong_admin" in result.output and "Demo-2026-citizen" in result.output
