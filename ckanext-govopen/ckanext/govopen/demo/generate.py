@@ -385,7 +385,8 @@ def hospitals(f, n):
                 else f"重庆{f.pick(BRANDS)}{kind}")
         lon, lat = f.lonlat(d)
         rows.append([name, f.uscc("1", "2", d[0]), kind, level, f.pick(("非营利性", "非营利性", "营利性")),
-                     f.address(d), d[1], d[0], f.landline(), lon, lat, f.r.randint(20, 2600),
+                     f.address(d), d[1], d[0], f.landline(), lon, lat,
+                     {"一": f.r.randint(0, 60), "二": f.r.randint(100, 600)}.get(level[0], f.r.randint(500, 3000)),
                      "；".join(f.r.sample(["内科", "外科", "妇产科", "儿科", "眼科", "口腔科", "中医科", "急诊医学科",
                                           "医学检验科", "医学影像科", "预防保健科", "康复医学科"], 4))])
     return cols, rows
@@ -465,9 +466,9 @@ def inpatient_records(f, n):
     rows = []
     hospitals_ = [f"重庆{f.pick(BRANDS)}{f.pick(('综合医院', '中医医院', '人民医院'))}" for _ in range(12)]
     for i in range(n):
-        g, b = f.gender(), f.birth(1, 95)
-        adm = f.date_between(_dt.date(2025, 1, 1), DATA_END - _dt.timedelta(days=20))
         code, dx = f.pick(ICD)
+        g, b = (("女", f.birth(20, 42)) if code.startswith("O") else (f.gender(), f.birth(1, 95)))
+        adm = f.date_between(_dt.date(2025, 1, 1), DATA_END - _dt.timedelta(days=20))
         rows.append([f"BA{2025000000 + i:010d}", f.name(), g, b.isoformat(), f.resident_id(b, g), f.mobile(),
                      f.address(), adm.isoformat(), (adm + _dt.timedelta(days=f.r.randint(2, 19))).isoformat(),
                      code, dx, f.pick(hospitals_), f"{f.r.uniform(1800, 98000):.2f}",
