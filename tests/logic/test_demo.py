@@ -243,10 +243,13 @@ def test_load_twice_gives_the_same_searchable_portal(tmp_path):
     api = ck.action.package_show(id="shishi-gongjiao-daozhan")["resources"][0]
     assert api["url_type"] in (None, "") and api["url"].startswith("https://")
 
-    # a changed catalog field is patched, nothing duplicated
+    # an edit made while presenting survives a plain re-run; --update restores the catalog
     ck.action.package_patch(id="gonggong-tingchechang", title="旧标题")
     third = loader.load(files_dir=tmp_path, scale=SMALL)
-    assert third["datasets"]["updated"] == 1 and third["datasets"]["created"] == 0
+    assert third["datasets"]["updated"] == 0
+    assert ck.action.package_show(id="gonggong-tingchechang")["title"] == "旧标题"
+    fourth = loader.load(files_dir=tmp_path, scale=SMALL, update=True)
+    assert fourth["datasets"]["updated"] == 1 and fourth["datasets"]["created"] == 0
     assert ck.action.package_show(id="gonggong-tingchechang")["title"] == "公共停车场信息"
     assert _counts()["packages"] == before["packages"]
 

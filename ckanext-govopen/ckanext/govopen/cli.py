@@ -18,11 +18,13 @@ def demo():
                    "[default: demo/files next to ckan.storage_path, i.e. var/demo/files].")
 @click.option("--scale", default=1.0, show_default=True, type=float,
               help="Multiply every generated file's row count (e.g. 0.05 for a quick load).")
+@click.option("--update", is_flag=True,
+              help="Also patch existing departments and entries back to the demo catalog.")
 @click.option("--quiet", is_flag=True, help="Only print the summary.")
-def demo_load(files_dir, scale, quiet):
+def demo_load(files_dir, scale, update, quiet):
     """Load departments, demo accounts and 30+ catalog entries with generated files."""
     from .demo import load as loader
-    summary = loader.load(files_dir=files_dir, scale=scale, echo=(lambda s: None) if quiet else click.echo)
+    summary = loader.load(files_dir=files_dir, scale=scale, update=update, echo=(lambda s: None) if quiet else click.echo)
     click.echo(loader.format_summary(summary))
     if summary["errors"]:
         raise click.exceptions.Exit(1)

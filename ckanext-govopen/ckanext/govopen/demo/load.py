@@ -1,10 +1,12 @@
 """Load the demo catalog into CKAN: departments, accounts, 30+ entries with real files.
 
 Idempotent: every organization, user, membership, dataset and resource is looked
-up by name first. Missing things are created; a dataset whose catalog fields
-differ from ``catalog.py`` is patched (only the differing fields); resources are
-matched by name and only missing ones are uploaded. A second run on the same day
-changes nothing.
+up by name first and only missing ones are created (resources are matched by name
+within their dataset). Existing entries are left as they are, so edits made while
+presenting survive a restart; accounts always get their kind, sysadmin flag and
+department role back. With ``update=True`` (``--update``) existing departments and
+entries are patched where they differ from ``catalog.py`` (only the differing
+fields; ``last_data_update`` moves with the load day).
 
 Runs through ckanapi's LocalCKAN as the site user (a sysadmin), inside a CKAN
 app context (the CLI gives one; tests use CKAN's fixtures).
@@ -99,7 +101,7 @@ def default_files_dir() -> Path:
 
 
 def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
-         echo: Callable[[str], None] = lambda s: None) -> dict:
+         echo: Callable[[str], None] = lambda s: None, update: bool = False) -> dict:
     """Create or update everything in ``catalog``; return a summary dict."""
     import ckanapi
     import ckan.model as model
@@ -121,7 +123,7 @@ def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
             echo(f"  + 部门 {org['title']} ({org['name']})")
             continue
         diff = {k: v for k, v in wanted.items() if have.get(k) != v}
-        if diff:
+        if diff and update:
             ck.action.organization_patch(id=have["id"], **diff)
             summary["organizations"]["updated"] += 1
         else:
@@ -173,7 +175,7 @@ def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
                 echo(f"  + 目录 {entry['title']} ({entry['name']})")
             else:
                 diff = {k: wanted[k] for k in CATALOG_FIELDS if k in wanted and _differs(have, k, wanted[k])}
-                if diff:
+                if diff and update:
                     if "open_type" in diff:
                         diff["open_type_change_reason"] = "演示数据目录更新（demo catalog update）"
                     have = ck.action.package_patch(id=have["id"], **diff)
