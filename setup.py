@@ -32,6 +32,9 @@ setup(
             "govopen = ckanext.govopen.plugin:GovOpenPlugin",
             "govopen_search = ckanext.govopen.search.plugin:GovOpenSearchPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "govopen = ckanext.govopen.dcat_profile:GovOpenDCATProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

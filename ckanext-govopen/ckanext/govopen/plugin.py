@@ -97,19 +97,29 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         for r in results:
             if not isinstance(r, dict) or "resources" in r:
                 continue
-            # fl rows: decide on the dataset and drop location fields if refused
-            d = access.decide_data(actor, r) if r.get("id") else None
+            # fl rows: decide on the stored dataset, not on the row's fields
+            import ckan.model as model
+            pkg = model.Package.get(r.get("id")) if r.get("id") else None
+            allowed = pkg is not None and access.decide_data(actor, pkg).allowed
             for key in ("validated_data_dict", "data_dict"):
-                if isinstance(r.get(key), str):
-                    try:
-                        inner = json.loads(r[key])
-                        access.protect_dataset(actor, inner)
-                        r[key] = json.dumps(inner)
-                    except ValueError:
-                        r.pop(key, None)
-            if d is None or not d.allowed:
+                if key in r and not allowed:
+                    if key == "validated_data_dict" and isinstance(r[key], str):
+                        try:
+                            inner = json.loads(r[key])
+                            access.protect_dataset(actor, inner)
+                            r[key] = json.dumps(inner)
+                            continue
+                        except ValueError:
+                            pass
+                    r.pop(key, None)
+            if not allowed:
                 for key in ("res_url", "urls"):
                     r.pop(key, None)
+        from .helpers import govopen_choice_label
+        for key in ("open_type", "share_type", "theme", "resource_category", "update_cycle"):
+            facet = (search_results.get("search_facets") or {}).get(key)
+            for item in (facet or {}).get("items", []):
+                item["display_name"] = govopen_choice_label(key, item["name"])
         return search_results
 
     def before_dataset_index(self, pkg_dict):

@@ -82,8 +82,13 @@ def dataset_value(pkg: Any) -> ot.Dataset:
         return ot.Dataset(id=pkg.id, owner_org=pkg.owner_org,
                           open_type=(pkg.extras or {}).get("open_type"),
                           private=bool(pkg.private), state=pkg.state)
+    open_type = pkg.get("open_type")
+    if open_type is None:  # unvalidated dicts keep scheming fields in extras
+        for e in pkg.get("extras") or []:
+            if isinstance(e, dict) and e.get("key") == "open_type":
+                open_type = e.get("value")
     return ot.Dataset(id=pkg.get("id"), owner_org=pkg.get("owner_org"),
-                      open_type=pkg.get("open_type"), private=bool(pkg.get("private")),
+                      open_type=open_type, private=bool(pkg.get("private")),
                       state=pkg.get("state") or "active")
 
 
@@ -150,6 +155,9 @@ def protect_dataset(actor: ot.Actor, pkg_dict: dict, grants: Optional[list] = No
     not decide)."""
     if not isinstance(pkg_dict, dict) or "id" not in pkg_dict:
         return pkg_dict
+    # index copies nested in raw search dicts carry the unprotected resources
+    pkg_dict.pop("validated_data_dict", None)
+    pkg_dict.pop("data_dict", None)
     ds = dataset_value(pkg_dict)
     if grants is None:
         grants = grants_for(actor, [ds.id]) if ds.open_type == ot.CONDITIONAL else []

@@ -159,7 +159,7 @@ CATALOG_FIELDS = ["id", "name", "title", "notes", "organization", "organization_
                   "update_cycle", "open_method", "spatial_code", "temporal_start",
                   "temporal_end", "last_data_update", "overdue", "record_count",
                   "contact_name", "contact_phone", "contact_email", "formats",
-                  "metadata_modified", "url"]
+                  "resource_urls", "metadata_modified", "url"]
 
 
 def catalog_row(entry: dict) -> dict:
@@ -174,6 +174,8 @@ def catalog_row(entry: dict) -> dict:
                            for r in entry.get("resources") or [] if r.get("format")}),
         "url": tk.url_for("dataset.read", id=entry["name"], _external=True),
     })
+    # empty for resources the caller may not have (package_show protected them)
+    row["resource_urls"] = [r.get("url") for r in entry.get("resources") or [] if r.get("url")]
     row["resources"] = [
         {"id": r.get("id"), "name": r.get("name"), "format": r.get("format"),
          "machine_readable": catalog.format_readability(r.get("format")) == "machine",
