@@ -182,9 +182,17 @@ class Faker:
         return start + _dt.timedelta(days=self.r.randint(0, (end - start).days))
 
     def plate(self):
+        """A Chongqing plate (GA 36): 渝A·5 characters, or a small new-energy 渝A·D/F + 5."""
         letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-        return "渝" + self.pick("ABCDFGH") + "D" + "".join(
-            self.pick(letters + "0123456789") for _ in range(4)) + str(self.r.randint(0, 9))
+        digits = "0123456789"
+        city = self.pick("ABCDFGH")
+        if self.r.random() < 0.35:  # new energy: D/F, a letter or digit, then 4 digits
+            return ("渝" + city + self.pick("DF") + self.pick(letters + digits)
+                    + "".join(self.pick(digits) for _ in range(4)))
+        body = [self.pick(digits) for _ in range(5)]
+        for i in self.r.sample(range(5), self.r.choice((0, 1, 1, 2))):
+            body[i] = self.pick(letters)
+        return "渝" + city + "".join(body)
 
 
 def _add_years(d: _dt.date, years: int) -> _dt.date:
@@ -328,7 +336,7 @@ def ride_hailing_drivers(f, n):
         g, b = f.gender(), f.birth(23, 60)
         rid = f.resident_id(b, g)
         first = f.date_between(_dt.date(2017, 1, 1), _dt.date(2025, 12, 31))
-        rows.append([f.name(), g, rid, f.mobile(), "5001" + rid[6:14] + f"{f.r.randint(0, 9999):04d}",
+        rows.append([f.name(), g, rid, f.mobile(), rid,  # the licence number is the holder's ID number
                      first.isoformat(), _add_years(first, 6).isoformat(),
                      f.pick(("某约车平台", "某出行平台", "某打车平台", "某聚合出行平台")), f.plate(), f.address()])
     return cols, rows
