@@ -105,6 +105,8 @@ def test_personal_data_is_realistic_and_checksums_are_valid():
             elif col in MOBILE_COLUMNS:
                 assert all(MOBILE_RE.match(v) for v in values), (entry["name"], col)
                 seen_mobiles += len(values)
+            elif col == "车牌号码":
+                assert all(re.match(r"^渝[A-H](?:[DF][A-HJ-NP-Z0-9]\d{4}|[A-HJ-NP-Z0-9]{5})$", v) for v in values)
             elif "统一社会信用代码" in col:
                 bad = [v for v in values if not generate.valid_uscc(v)]
                 assert not bad, (entry["name"], col, bad[:3])
