@@ -78,9 +78,51 @@ def scan(source: Source, *, encoding: Optional[str] = None, sample_rows: int = S
     }
 
 
+def _process_chunk(job):
+    """Transform one chunk and scan its output; runs in a worker process."""
+    chunk, plans, policy, secret, k_levels = job
+    out, stats = transform_chunk(chunk, plans, policy, secret, k_levels)
+    return out, stats, residual_scan(out, policy.residual_allow)
+
+
+def _pipeline(chunks: Iterator[pd.DataFrame], make_job, workers: int):
+    """Yield (chunk, result) in input order; with workers > 1, chunks are processed
+    by forked worker processes, at most workers + 1 in flight so memory stays flat."""
+    import collections
+    import multiprocessing
+
+    chunks = iter(chunks)
+    first = next(chunks, None)
+    if first is None:
+        return
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield first, _process_chunk(make_job(first))
+        for chunk in chunks:
+            yield chunk, _process_chunk(make_job(chunk))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    job = make_job(first)  # plans are made from the first chunk, in this process
+    # fork: workers inherit the compiled recognizers instead of rebuilding them
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = collections.deque([(first, pool.submit(_process_chunk, job))])
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_process_chunk, make_job(chunk))))
+            if len(pending) > workers:
+                done_chunk, future = pending.popleft()
+                yield done_chunk, future.result()
+        while pending:
+            done_chunk, future = pending.popleft()
+            yield done_chunk, future.result()
+
+
+def _default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: PolicyLike = None, *,
           encoding: Optional[str] = None, progress: Optional[ProgressCallback] = None,
-          chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Report:
+          chunk_rows: int = DEFAULT_CHUNK_ROWS, workers: Optional[int] = None) -> Report:
     """Desensitize a table; fail closed.
 
     ``source``: path of a CSV (UTF-8, UTF-8 BOM, GBK, GB18030; ``encoding`` overrides
@@ -89,6 +131,8 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
     get the result in ``report.frame`` (in memory). ``policy``: YAML path, dict or
     Policy; None uses ``default_policy.yaml``. ``progress(rows_done, rows_total)`` is
     called after each chunk; rows_total is an estimate from line breaks, or None.
+    ``workers``: processes for the chunks (default: up to 2; 1 = in this process;
+    tables of one chunk are always done in this process).
 
     Raises ``InputError`` / ``PolicyError`` for bad input or policy and
     ``ResidualPIIError`` (with ``.findings`` and ``.report``) when the residual scan
@@ -116,21 +160,27 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
     counter = KAnonymityCounter(policy.quasi_identifiers, policy.min_k)
     plans = None
     rows = 0
-    try:
-        for chunk in chunks:
-            if plans is None:
-                plans = plan_columns(chunk, policy, SAMPLE_ROWS)
-                for plan in plans:
-                    plan.generalize_level = k_levels.get(plan.column, 0)
-                missing = [c for c in policy.columns if c not in chunk.columns]
-                if missing:
-                    import warnings
+    if workers is None:
+        workers = _default_workers()
 
-                    warnings.warn(f"policy names columns not in the table: {missing}")
-            out, stats = transform_chunk(chunk, plans, policy, secret, k_levels)
+    def make_job(chunk):
+        nonlocal plans
+        if plans is None:
+            plans = plan_columns(chunk, policy, SAMPLE_ROWS)
+            for plan in plans:
+                plan.generalize_level = k_levels.get(plan.column, 0)
+            missing = [c for c in policy.columns if c not in chunk.columns]
+            if missing:
+                import warnings
+
+                warnings.warn(f"policy names columns not in the table: {missing}")
+        return chunk, plans, policy, secret, k_levels
+
+    try:
+        for chunk, (out, stats, chunk_findings) in _pipeline(chunks, make_job, workers):
             for column, column_stats in stats.items():
                 totals.setdefault(column, ColumnStats()).add(column_stats)
-            for finding in residual_scan(out, policy.residual_allow):
+            for finding in chunk_findings:
                 key = (finding["column"], finding["entity_type"])
                 if key in findings:
                     findings[key]["count"] += finding["count"]

@@ -14,12 +14,13 @@ import functools
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence
 
+import numpy as np
 import pandas as pd
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
 from .recognizers import ChineseRecognizer, all_recognizers
-from .recognizers.base import Span
+from .recognizers.base import Span, contains
 
 LANGUAGE = "zh"
 FREE_TEXT_HINTS = ("备注", "描述", "说明", "情况", "内容", "摘要", "意见", "事由", "详情", "remark", "note", "comment", "description")
@@ -131,18 +132,21 @@ def detect_spans_in_series(values: pd.Series, entity_types: Optional[Iterable[st
     """
     wanted = set(entity_types) if entity_types is not None else None
     text = values.astype("str")
+    cells = None
     found: Dict[int, List[Span]] = {}
     for recognizer in default_recognizers():
         if wanted is not None and recognizer.ENTITY not in wanted:
             continue
-        candidates = text.str.contains(recognizer.prefilter, regex=True).fillna(False).to_numpy()
+        candidates = contains(text, recognizer.prefilter)
         if not candidates.any():
             continue
-        positions = candidates.nonzero()[0]
-        for position, cell in zip(positions, text.iloc[positions]):
-            spans = recognizer.find(cell)
+        if cells is None:
+            cells = text.tolist()
+        find = recognizer.find
+        for position in np.flatnonzero(candidates).tolist():
+            spans = find(cells[position])
             if spans:
-                found.setdefault(int(position), []).extend(spans)
+                found.setdefault(position, []).extend(spans)
     priority = _priority()
     return {pos: resolve_overlaps(spans, priority) for pos, spans in found.items()}
 
@@ -198,7 +202,8 @@ def classify_column(header: str, values: pd.Series, sample_size: int = 2000) -> 
             best, best_share = recognizer.ENTITY, share
     if best:
         return ColumnClass(str(header), "structured", best, best_share, counts, n)
-    long_cells = sample.str.len().mean() > 20
+    # prose: long cells with Chinese text (an order number is long but not prose)
+    long_cells = sample.str.len().mean() > 30 and sample.str.contains("[\u4e00-\u9fa5]").mean() > 0.5
     found = detect_spans_in_series(sample.reset_index(drop=True))
     span_counts: Dict[str, int] = {}
     for spans in found.values():

@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 from .errors import InputError
 
 SAMPLE_BYTES = 1 << 20
-CSV_BLOCK_BYTES = 16 << 20
+CSV_BLOCK_BYTES = 8 << 20
 FORMATS = ("csv", "xlsx", "jsonl")
 
 

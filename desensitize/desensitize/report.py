@@ -10,6 +10,7 @@ import pandas as pd
 
 from .detect import default_recognizers
 from .recognizers import STRUCTURED_TYPES
+from .recognizers.base import contains
 
 
 @functools.lru_cache(maxsize=8)
@@ -40,14 +41,14 @@ def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = ()) -> List[dict]:
     findings: List[dict] = []
     for column in frame.columns:
         values = frame[column].astype("str")
-        candidate = values.str.contains(combined, regex=True).fillna(False).to_numpy()
+        candidate = contains(values, combined)
         if not candidate.any():
             continue
         cells = values[candidate]
         for recognizer in default_recognizers():
             if recognizer.ENTITY not in types:
                 continue
-            own = cells[cells.str.contains(recognizer.prefilter, regex=True).fillna(False).to_numpy()]
+            own = cells[contains(cells, recognizer.prefilter)]
             if own.empty:
                 continue
             whole = recognizer.valid_mask(own).to_numpy()

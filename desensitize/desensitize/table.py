@@ -66,9 +66,10 @@ def _free_text(values: pd.Series, column: str, policy: Policy, secret: bytes) ->
         return values, stats
     column_rule = policy.columns.get(column, {})
     # gather span texts per type, transform each type's spans in one vectorized call
+    cells = values.tolist()
     by_type: Dict[str, List[Tuple[int, int, int, str]]] = {}
     for position, spans in found.items():
-        cell = values.iat[position]
+        cell = cells[position]
         for start, end, entity, _ in spans:
             by_type.setdefault(entity, []).append((position, start, end, cell[start:end]))
     replacements: Dict[int, List[Tuple[int, int, str]]] = {}
@@ -84,11 +85,10 @@ def _free_text(values: pd.Series, column: str, policy: Policy, secret: bytes) ->
             replacements.setdefault(position, []).append((start, end, text))
     if not replacements:
         return values, stats
-    out = values.copy()
     positions = list(replacements)
     rebuilt = []
     for position in positions:
-        cell = values.iat[position]
+        cell = cells[position]
         pieces, cursor = [], 0
         for start, end, text in sorted(replacements[position]):
             pieces.append(cell[cursor:start])
@@ -96,9 +96,10 @@ def _free_text(values: pd.Series, column: str, policy: Policy, secret: bytes) ->
             cursor = end
         pieces.append(cell[cursor:])
         rebuilt.append("".join(pieces))
-    out.iloc[positions] = rebuilt
-    stats.cells_changed = int((out.iloc[positions] != values.iloc[positions]).sum())
-    return out, stats
+    stats.cells_changed = sum(cells[p] != new for p, new in zip(positions, rebuilt))
+    for position, new in zip(positions, rebuilt):
+        cells[position] = new
+    return pd.Series(cells, index=values.index, dtype="str"), stats
 
 
 def transform_chunk(frame: pd.DataFrame, plans: List[ColumnPlan], policy: Policy, secret: bytes = b"",

@@ -13,6 +13,7 @@ and the division names are then matched backwards from a set.
 from __future__ import annotations
 
 import csv
+import re
 import functools
 from importlib import resources
 from typing import List
@@ -95,6 +96,21 @@ def extend_left_over_divisions(text: str, start: int, max_names: int = 4) -> int
     return start
 
 
+_SUFFIX_AND_NUMBER = re.compile(
+    r"(?:大道|大街|路|街|巷|胡同|弄|村|小区|社区|花园|公寓|新村)"
+    f"(?:{_NUM}(?:段|巷|弄|组))?"
+    f"(?:{_NUM}(?:号院|号|弄|栋|幢|座|组))"
+    r"(?:[-之]\d{1,4})?"
+    r"(?:(?:\d{1,4}|[A-Za-z])(?:号楼|栋|幢|座|单元|室|层|楼|号)){0,4}"
+)
+_STREET_NAME_CHARS = frozenset()  # filled lazily: any Han character or digit not in _NOT_IN_STREET_NAME
+MAX_STREET_NAME = 10
+
+
+def _street_name_char(ch: str) -> bool:
+    return ("\u4e00" <= ch <= "\u9fa5" or ch.isdigit()) and ch not in _NOT_IN_STREET_NAME
+
+
 class AddressRecognizer(ChineseRecognizer):
     ENTITY = "CN_ADDRESS"
     HEADER_HINTS = ("地址", "住址", "住所", "户籍地", "居住地", "联系地址", "address")
@@ -103,19 +119,27 @@ class AddressRecognizer(ChineseRecognizer):
     score = 0.6
 
     def __init__(self):
+        # STREET_REGEX states the rule for Presidio's serialization; ``find`` runs the
+        # same rule faster: find "road suffix + number", then walk back over the road
+        # name (a regex scanning every start position cost ~150 µs per cell).
         super().__init__([Pattern("cn_street_address", STREET_REGEX, 0.6)])
 
     def validate_result(self, pattern_text: str) -> bool:
         return len(pattern_text) >= 4
 
     def find(self, text: str) -> List[Span]:
-        spans = []
-        for start, end, entity, score in super().find(text):
-            spans.append((extend_left_over_divisions(text, start), end, entity, score))
+        spans: List[Span] = []
+        floor = 0
+        for match in _SUFFIX_AND_NUMBER.finditer(text):
+            start = match.start()
+            while start > floor and match.start() - start < MAX_STREET_NAME and _street_name_char(text[start - 1]):
+                start -= 1
+            if start == match.start():  # a suffix with no road name: "路3号" alone
+                continue
+            start = extend_left_over_divisions(text, start)
+            if start < floor:
+                start = floor
+            if self.validate_result(text[start:match.end()]):
+                spans.append((start, match.end(), self.ENTITY, 1.0))
+                floor = match.end()
         return spans
-
-    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        for result in results:  # same left extension on Presidio's path
-            result.start = extend_left_over_divisions(text, result.start)
-        return results

@@ -4,9 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from presidio_analyzer import Pattern
-from stdnum import luhn
 
-from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix
+from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix, fullmatch
 from .resident_id import is_valid_resident_id
 
 CARD_REGEX = r"[3-6]\d{3}(?:[ -]?\d{4}){2}[ -]?\d{4,7}"
@@ -24,26 +23,38 @@ class BankCardRecognizer(ChineseRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         digits = pattern_text.replace(" ", "").replace("-", "")
-        return 16 <= len(digits) <= 19 and luhn.is_valid(digits)
+        return 16 <= len(digits) <= 19 and luhn_ok(digits)
 
     def invalidate_result(self, pattern_text: str) -> bool:
         # An 18-digit resident ID passes Luhn one time in ten: the ID wins.
-        return is_valid_resident_id(pattern_text)
+        return len(pattern_text) == 18 and is_valid_resident_id(pattern_text)
 
     def valid_mask(self, values: pd.Series) -> pd.Series:
         stripped = values.astype("str").str.strip().str.replace(r"[ -]", "", regex=True)
         result = pd.Series(False, index=values.index)
-        shaped = stripped.str.fullmatch(r"[3-6]\d{15,18}").fillna(False).astype(bool)
+        shaped = fullmatch(stripped, r"[3-6][0-9]{15,18}")
+        lengths = stripped.str.len().to_numpy()
         for length in range(16, 20):
-            group = stripped[shaped & (stripped.str.len() == length)]
+            group = stripped[shaped & (lengths == length)]
             if len(group):
                 result[group.index] = luhn_valid(group.tolist(), length)
         if result.any():  # IDs that happen to pass Luhn are IDs
-            candidates = stripped[result & (stripped.str.len() == 18)]
+            candidates = stripped[result.to_numpy() & (lengths == 18)]
             for index, value in candidates.items():
                 if is_valid_resident_id(value):
                     result[index] = False
         return result
+
+
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+def luhn_ok(digits: str) -> bool:
+    """Scalar Luhn (same answers as stdnum.luhn.is_valid, tested; several times faster)."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        total += _DOUBLED[ord(ch) - 48] if i & 1 else ord(ch) - 48
+    return total % 10 == 0
 
 
 def luhn_valid(numbers: list, length: int) -> np.ndarray:

@@ -14,7 +14,7 @@ IPV6_REGEX = r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,
 class IpAddressRecognizer(ChineseRecognizer):
     ENTITY = "IP_ADDRESS"
     HEADER_HINTS = ("ip", "IP地址", "登录ip")
-    prefilter = r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"
+    prefilter = r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:?[0-9A-Fa-f]"
     cell_regex = f"(?:{IPV4_REGEX}|{IPV6_REGEX})"
     score = 0.6
     flags = CASE_INSENSITIVE
@@ -26,6 +26,18 @@ class IpAddressRecognizer(ChineseRecognizer):
                 Pattern("ipv6", r"(?<![0-9A-Fa-f:])(?:" + IPV6_REGEX + r")(?![0-9A-Fa-f:])", 0.6),
             ]
         )
+
+    def find(self, text: str):
+        # each pattern only where its separator occurs at all
+        spans = []
+        if "." in text:
+            spans += self._spans(self._compiled[0], text)
+        if "::" in text or text.count(":") >= 7:
+            spans += self._spans(self._compiled[1], text)
+        return spans
+
+    def _spans(self, compiled, text):
+        return [(m.start(), m.end(), self.ENTITY, 1.0) for m in compiled.finditer(text) if self.validate_result(m.group())]
 
     def validate_result(self, pattern_text: str) -> bool:
         try:

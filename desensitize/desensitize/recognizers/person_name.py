@@ -28,7 +28,7 @@ COMPOUND_SURNAMES = (
     "夏侯", "令狐", "宇文", "司徒", "端木", "南宫", "西门", "百里", "呼延", "轩辕",
 )
 _SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}])"
-_HAN = r"[\u4e00-\u9fa5]"
+_HAN = "[\u4e00-\u9fa5]"
 NAME_REGEX = _SURNAME + _HAN + "{1,2}"
 
 ROLE_WORDS = (
@@ -51,7 +51,7 @@ def _alternation(words) -> str:
 
 
 _PREDICATE = _alternation(PREDICATES) + r"|于\d"  # "王芳于2024年…", not "任务于…"
-_AFTER_ROLE = "(?<=(?:" + _alternation(ROLE_WORDS) + r")[:：为是]?\s?)"
+_ROLE_PREFIX = "(?:" + _alternation(ROLE_WORDS) + r")[:：为是]?\s?"
 # after a role word the name may run straight into the next field ("联系人张伟电话…")
 FIELD_WORDS = ("电话", "手机", "身份证", "住址", "地址", "联系", "年龄", "性别", "出生", "籍贯", "户籍", "现住", "证件")
 _STOP = (
@@ -74,7 +74,7 @@ class PersonNameRecognizer(ChineseRecognizer):
         not_clause = f"(?![{_CLAUSE_SURNAMES}]{_SURNAME}{_HAN})"
         super().__init__(
             [
-                Pattern("name_after_role", _AFTER_ROLE + NAME_REGEX + _STOP, 0.8),
+                Pattern("name_after_role", _ROLE_PREFIX + "(?P<pii>" + NAME_REGEX + ")" + _STOP, 0.8),
                 Pattern(
                     "name_before_honorific",
                     not_clause + NAME_REGEX + "(?=" + _alternation(HONORIFICS) + ")",

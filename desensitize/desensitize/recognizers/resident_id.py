@@ -16,7 +16,7 @@ import pandas as pd
 from presidio_analyzer import Pattern
 from stdnum.cn import ric
 
-from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix
+from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix, fullmatch, re2_compatible
 
 _WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
 _CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)  # index = sum % 11
@@ -41,11 +41,21 @@ def region_codes() -> frozenset:
     return frozenset(codes)
 
 
+_DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _real_date(year: int, month: int, day: int) -> bool:
-    try:
-        return datetime.date(year, month, day) <= datetime.date.today()
-    except ValueError:
+    """A real calendar date, not in the future (no datetime object: this runs per match)."""
+    if not (1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month]):
         return False
+    if month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return False
+    return (year, month, day) <= _today()
+
+
+def _today() -> tuple:
+    today = datetime.date.today()
+    return today.year, today.month, today.day
 
 
 def is_valid_resident_id(value: str) -> bool:
@@ -54,11 +64,11 @@ def is_valid_resident_id(value: str) -> bool:
     if len(value) == 18:
         if not value[:17].isdigit() or value[17] not in "0123456789X":
             return False
+        if ric.calc_check_digit(value) != value[17]:
+            return False  # cheapest test first: 10 of 11 random numbers fail here
         if value[:6] not in region_codes():
             return False
-        if not _real_date(int(value[6:10]), int(value[10:12]), int(value[12:14])):
-            return False
-        return ric.calc_check_digit(value) == value[17]
+        return _real_date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     if len(value) == 15 and value.isdigit():
         return value[:6] in region_codes() and _real_date(
             1900 + int(value[6:8]), int(value[8:10]), int(value[10:12])
@@ -88,10 +98,10 @@ class ResidentIdRecognizer(ChineseRecognizer):
         """Vectorized: regex shape, region set, birth date and check digit in numpy."""
         stripped = values.astype("str").str.strip().str.upper()
         result = pd.Series(False, index=values.index)
-        long_ids = stripped[stripped.str.fullmatch(ID18_REGEX).fillna(False).astype(bool)]
+        long_ids = stripped[fullmatch(stripped, re2_compatible(ID18_REGEX))]
         if len(long_ids):
             result[long_ids.index] = _valid_18(long_ids.tolist())
-        short_ids = stripped[stripped.str.fullmatch(ID15_REGEX).fillna(False).astype(bool)]
+        short_ids = stripped[fullmatch(stripped, re2_compatible(ID15_REGEX))]
         if len(short_ids):
             result[short_ids.index] = [is_valid_resident_id(v) for v in short_ids]
         return result
