@@ -19,8 +19,21 @@ KIND = KindDeclaration(
     final_states=("approved", "rejected", "withdrawn"),
     limit_key="application",
     submit_roles=(ANY_USER,),
+    # The portal's form requires scope, period and security measures (checked by the
+    # CKAN action's schema); the engine knows them so they are accepted and audited.
+    # Identity numbers are never passed here (the event would keep them): the glue
+    # stores them apart (see logic/requests_glue.py).
     submit_fields=(FieldSpec("dataset_id", "text", True, "数据集"),
-                   FieldSpec("purpose", "text", True, "用途"),),
+                   FieldSpec("purpose", "text", True, "用途"),
+                   FieldSpec("scope", "text", False, "使用范围"),
+                   FieldSpec("period_start", "date", False, "使用期限起"),
+                   FieldSpec("period_end", "date", False, "使用期限止"),
+                   FieldSpec("security_measures", "text", False, "安全保障措施"),
+                   FieldSpec("applicant_type", "text", False, "申请人类型"),
+                   FieldSpec("applicant_name", "text", False, "申请人"),
+                   FieldSpec("applicant_id_masked", "text", False, "证件号码（脱敏）"),
+                   FieldSpec("contact", "text", False, "联系方式"),
+                   FieldSpec("attachment", "text", False, "附件"),),
     actions=actions(
         ActionSpec("start_review", ("submitted",), "under_review", DEPT, (COMMENT,),
                    label_zh="受理", label_en="Start review"),
