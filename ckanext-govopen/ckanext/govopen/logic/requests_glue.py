@@ -1,0 +1,539 @@
+"""CKAN glue of the request engine: config + DB → domain values, domain answers → rows.
+
+* ``jurisdiction()`` / ``calendar()``: the configured jurisdiction
+  (``govopen.jurisdiction``, files in ``<govopen.config_dir>/jurisdictions``) and
+  the working-day calendar = package data + ``<config_dir>/calendar/*.yaml`` +
+  the database overrides (``govopen_calendar_day`` / ``govopen_calendar_year``;
+  database entries win for the same day).
+* ``engine_actor(user)``: a ``domain.requests.Actor`` from a CKAN user.
+* ``snapshot(row)``: a ``RequestSnapshot`` from a ``govopen_request`` row.
+* ``submit(...)`` / ``act(...)``: run the engine and write the row + the audit event.
+* ``request_dict(row, actor)``: what ``govopen_request_show`` returns.
+
+Time: CKAN stores naive UTC; every day the regulations count is a day in the
+jurisdiction's time zone (Asia/Shanghai): ``workdays.utc`` then ``to_local_date``.
+
+Identity numbers (design)
+-------------------------
+A citizen's 18-digit resident ID is validated (GB 11643 check digit, with the
+``desensitize`` package's ``is_valid_resident_id`` when importable, else
+python-stdnum which that package itself uses), then stored three ways:
+
+* ``fields.applicant_id_masked``: ``110***********002X``; this is all the engine,
+  the audit events, notifications, e-mails and the applicant's own view ever see;
+* ``identity_number`` column: the full number, returned only to reviewers (members
+  of the answering department) and the competent authority, by request_show;
+* ``identity_hash``: HMAC-SHA256 keyed with the site secret, to recognise a repeat
+  applicant without reading the number.
+
+No symmetric cipher is available in this environment (no ``cryptography``), so
+the full number is protected by access (a column no other code path serialises)
+rather than by encryption at rest; database-level encryption (pgcrypto / disk) is
+the deployment's choice. An enterprise's USCC is public registration data and is
+kept in ``fields`` as given (validated with the GB 32100 MOD 31 check character).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import logging
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ..domain import jurisdictions as jmod
+from ..domain import requests as rq
+from ..domain import workdays
+from ..domain.kinds import DEPARTMENT_MEMBER, SYSADMIN
+from . import access
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONFIG_DIR = Path(__file__).resolve().parents[4] / "config"
+
+
+# ------------------------------------------------------------------ config
+def config_dir() -> Path:
+    return Path(tk.config.get("govopen.config_dir") or DEFAULT_CONFIG_DIR)
+
+
+@functools.lru_cache(maxsize=8)
+def _jurisdiction(path: str, code: str) -> jmod.Jurisdiction:
+    return jmod.load(Path(path) / ("%s.yaml" % code))
+
+
+def jurisdiction() -> jmod.Jurisdiction:
+    code = tk.config.get("govopen.jurisdiction") or "demo"
+    return _jurisdiction(str(config_dir() / "jurisdictions"), code)
+
+
+@functools.lru_cache(maxsize=4)
+def _file_overrides(path: str):
+    p = Path(path)
+    if not p.is_dir():
+        return [], set()
+    return workdays.load_override_files(p)
+
+
+def db_overrides():
+    """(overrides, official_years) from the database; empty if the tables are missing."""
+    from ..model import CalendarDay, CalendarYear
+    code = jurisdiction().code
+    try:
+        days = model.Session.query(CalendarDay).all()
+        years = model.Session.query(CalendarYear).filter(CalendarYear.official == True).all()  # noqa: E712
+    except Exception:
+        log.exception("govopen calendar tables not readable")
+        model.Session.rollback()
+        return [], set()
+    overrides = [workdays.DayOverride(day=d.day, workday=bool(d.workday), name=d.name or "",
+                                      source=d.source or "", jurisdiction=d.jurisdiction or None)
+                 for d in days]
+    official = {y.year for y in years if (y.jurisdiction or None) in (None, code)}
+    return overrides, official
+
+
+def calendar() -> workdays.Calendar:
+    j = jurisdiction()
+    file_o, file_y = _file_overrides(str(config_dir() / "calendar"))
+    db_o, db_y = db_overrides()
+    merged = {}
+    for o in list(file_o) + list(db_o):  # database wins for the same day
+        merged[(o.day, o.jurisdiction)] = o
+    return workdays.Calendar.load(merged.values(), set(file_y) | set(db_y), jurisdiction=j.code)
+
+
+def tz() -> str:
+    return jurisdiction().timezone
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def today_local(now: Optional[dt.datetime] = None) -> dt.date:
+    return workdays.to_local_date(now or now_utc(), tz())
+
+
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def lang() -> str:
+    from .validators import current_lang
+    return current_lang()
+
+
+def is_en() -> bool:
+    return (lang() or "").startswith("en")
+
+
+# ------------------------------------------------------------------ actors
+def user_obj(user) -> Optional[model.User]:
+    return access._user_obj(user)
+
+
+def engine_actor(user) -> rq.Actor:
+    """Engine actor for a CKAN user (name, id or object); anonymous → empty actor."""
+    a = access.actor_for(user)
+    if a.anonymous:
+        return rq.Actor(user_id="")
+    roles = {SYSADMIN} if a.sysadmin else set()
+    return rq.Actor(user_id=a.user_id, roles=roles, org_roles=dict(a.org_capacities or {}))
+
+
+def engine_actor_from_context(context) -> rq.Actor:
+    return engine_actor(context.get("auth_user_obj") or context.get("user"))
+
+
+def org_member_ids(org_id: Optional[str], capacities=("admin", "editor")) -> List[str]:
+    if not org_id:
+        return []
+    rows = (model.Session.query(model.Member.table_id)
+            .join(model.User, model.User.id == model.Member.table_id)
+            .filter(model.Member.group_id == org_id)
+            .filter(model.Member.table_name == "user")
+            .filter(model.Member.state == "active")
+            .filter(model.Member.capacity.in_(list(capacities)))
+            .filter(model.User.state == "active").all())
+    return [r[0] for r in rows]
+
+
+def sysadmin_ids() -> List[str]:
+    return [u.id for u in model.Session.query(model.User)
+            .filter(model.User.sysadmin == True).filter(model.User.state == "active")]  # noqa: E712
+
+
+def reviewer_ids(row) -> List[str]:
+    """Who answers the request: the department's admins and editors (the competent
+    authority for kinds with no department, e.g. reconsideration)."""
+    if row.department_id:
+        return org_member_ids(row.department_id)
+    return sysadmin_ids()
+
+
+# ------------------------------------------------------------------ identity
+def _resident_id_valid(value: str) -> bool:
+    value = (value or "").strip().upper()
+    if len(value) != 18:
+        return False
+    try:
+        from desensitize.recognizers.resident_id import is_valid_resident_id
+    except ImportError:  # desensitize not importable here: the same check via stdnum
+        from stdnum.cn import ric
+        return ric.is_valid(value)
+    return is_valid_resident_id(value)
+
+
+def _uscc_valid(value: str) -> bool:
+    # desensitize's UsccRecognizer.validate_result is python-stdnum's uscc.is_valid
+    from stdnum.cn import uscc
+    return uscc.is_valid((value or "").strip().upper())
+
+
+def mask_id(value: str) -> str:
+    v = (value or "").strip().upper()
+    return v[:3] + "*" * (len(v) - 7) + v[-4:] if len(v) > 7 else "*" * len(v)
+
+
+def identity_hash(value: str) -> str:
+    secret = (tk.config.get("SECRET_KEY") or tk.config.get("beaker.session.secret") or "govopen").encode()
+    return hmac.new(secret, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+# ------------------------------------------------------------------ rows ↔ engine
+def snapshot(row) -> rq.RequestSnapshot:
+    return rq.RequestSnapshot(
+        kind=row.kind, state=row.state, requester_id=row.requester_id,
+        department_id=row.department_id, received_at=workdays.utc(row.received_at),
+        due_date=row.due_date, due_provisional=bool(row.due_provisional), id=row.id,
+        requester_org_id=row.requester_org_id, extensions=row.extensions or 0,
+        extension_days=row.extension_days or 0,
+        department_admin_ids=frozenset(org_member_ids(row.department_id, ("admin",))))
+
+
+def _plain(v):
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+def _event_row(event: rq.Event, request_id: str):
+    from ..model import RequestEvent
+    return RequestEvent(request_id=request_id, actor_id=event.actor_id or "",
+                        actor_roles=list(event.actor_roles), at=naive_utc(event.at),
+                        action=event.action, from_state=event.from_state, to_state=event.to_state,
+                        comment=event.comment or "", fields={k: _plain(v) for k, v in event.fields.items()})
+
+
+def refusal_to_ckan(exc: rq.TransitionRefused):
+    """The engine's refusal as CKAN's exception, message in the user's language."""
+    message = exc.message_en if is_en() else exc.message_zh
+    if exc.authorization:
+        return tk.NotAuthorized("%s (%s)" % (message, exc.rule))
+    errors = {k: list(v) for k, v in (exc.errors or {}).items()}
+    errors["rule"] = [exc.rule]
+    errors["message"] = [message]
+    return tk.ValidationError(errors)
+
+
+def submit(kind: str, actor: rq.Actor, department_id: Optional[str], subject: Optional[str],
+           fields: Dict[str, Any], requester_org_id: Optional[str] = None,
+           identity_number: Optional[str] = None, now: Optional[dt.datetime] = None):
+    """Validate through the engine and add the request + its 'submit' event (not committed)."""
+    from ..model import Request
+    now = now or now_utc()
+    try:
+        new = rq.new_request(kind, actor, department_id, now, calendar(), jurisdiction(), fields,
+                             requester_org_id=requester_org_id)
+    except rq.TransitionRefused as exc:
+        raise refusal_to_ckan(exc)
+    row = Request(kind=kind, state=new.state, jurisdiction=jurisdiction().code,
+                  requester_id=actor.user_id, requester_org_id=requester_org_id,
+                  department_id=department_id, subject=subject,
+                  fields={k: _plain(v) for k, v in new.fields.items()},
+                  identity_number=identity_number or None,
+                  identity_hash=identity_hash(identity_number) if identity_number else None,
+                  received_at=naive_utc(now), due_date=new.due_date,
+                  due_provisional=new.due_provisional, extensions=0, extension_days=0)
+    model.Session.add(row)
+    model.Session.flush()
+    model.Session.add(_event_row(new.event, row.id))
+    return row
+
+
+def act(row, action: str, actor: rq.Actor, fields: Dict[str, Any], now: Optional[dt.datetime] = None):
+    """Apply one transition to ``row`` and add its event (not committed). → TransitionResult"""
+    now = now or now_utc()
+    try:
+        result = rq.transition(snapshot(row), action, actor, fields, now, calendar(), jurisdiction())
+    except rq.TransitionRefused as exc:
+        raise refusal_to_ckan(exc)
+    row.state = result.new_state
+    row.due_date = result.due_date
+    row.due_provisional = result.due_provisional
+    row.extensions = result.extensions
+    row.extension_days = result.extension_days
+    if not rq.is_open(snapshot(row)) and row.decided_at is None:
+        row.decided_at = naive_utc(now)
+    row.modified = naive_utc(now)
+    model.Session.add(_event_row(result.event, row.id))
+    return result
+
+
+def recompute_open_due_dates() -> int:
+    """After a calendar change: recompute the due date of every open request."""
+    from ..model import Request
+    cal, j, n = calendar(), jurisdiction(), 0
+    for row in model.Session.query(Request).all():
+        snap = snapshot(row)
+        if not rq.is_open(snap):
+            continue
+        due = rq.compute_due(row.kind, snap.received_at, cal, j, row.extension_days or 0)
+        if (due.date, due.provisional) != (row.due_date, bool(row.due_provisional)):
+            row.due_date, row.due_provisional = due.date, due.provisional
+            n += 1
+    return n
+
+
+# ------------------------------------------------------------------ reading
+def get_row(request_id: str):
+    from ..model import Request
+    row = model.Session.query(Request).get(request_id) if request_id else None
+    if row is None:
+        raise tk.ObjectNotFound(tk._("Request not found"))
+    return row
+
+
+def roles_of(actor: rq.Actor, row) -> frozenset:
+    return rq.relative_roles(actor, snapshot(row))
+
+
+def may_view(actor: rq.Actor, row) -> bool:
+    """The parties, the answering department and the competent authority."""
+    return bool(actor.user_id) and bool(roles_of(actor, row))
+
+
+def is_reviewer(actor: rq.Actor, row) -> bool:
+    return bool(roles_of(actor, row) & {DEPARTMENT_MEMBER, SYSADMIN})
+
+
+def _user_label(user_id: Optional[str]) -> Optional[dict]:
+    u = model.User.get(user_id) if user_id else None
+    if u is None:
+        return {"id": user_id, "name": user_id, "display_name": user_id} if user_id else None
+    return {"id": u.id, "name": u.name, "display_name": u.display_name}
+
+
+def _org_label(org_id: Optional[str]) -> Optional[dict]:
+    g = model.Group.get(org_id) if org_id else None
+    if g is None:
+        return None
+    return {"id": g.id, "name": g.name, "title": g.title or g.name}
+
+
+def _subject_label(row) -> Optional[dict]:
+    pkg = model.Package.get(row.subject) if row.subject else None
+    if pkg is None:
+        return {"id": row.subject} if row.subject else None
+    return {"id": pkg.id, "name": pkg.name, "title": pkg.title or pkg.name}
+
+
+def explanation_lines(row, language: Optional[str] = None) -> List[str]:
+    """How the due date was worked out: base limit, then the extension if any."""
+    language = "en" if (language or lang() or "").startswith("en") else "zh"
+    cal, j = calendar(), jurisdiction()
+    limits = j.limits(rq.get_kind(row.kind).limit_key)
+    base = workdays.due_date(workdays.utc(row.received_at), limits.limit, cal, tz=j.timezone)
+    lines = list(base.explanation.lines(language))
+    if row.extension_days:
+        ext = workdays.extend_due_date(base.date, row.extension_days, cal, base.provisional)
+        head = ("延期 %d 个工作日：自 %s 次日起计算，截止 %s。" % (row.extension_days, base.date, ext.date)
+                if language == "zh" else
+                "Extended by %d working days counted after %s; due %s." % (row.extension_days, base.date,
+                                                                          ext.date))
+        lines.append(head)
+        lines.extend(ext.explanation.lines(language)[1:])
+    if row.due_provisional:
+        lines.append("部分日期所在年份的国务院节假日安排尚未录入，截止日期为暂定。" if language == "zh" else
+                     "The official holiday schedule of a year involved is not entered yet: "
+                     "the due date is provisional.")
+    return lines
+
+
+def countdown(row, today: Optional[dt.date] = None) -> Dict[str, Any]:
+    snap = snapshot(row)
+    today = today or today_local()
+    open_ = rq.is_open(snap)
+    overdue = rq.is_overdue(snap, today, tz())
+    remaining = (workdays.remaining_working_days(today, row.due_date, calendar(), tz())
+                 if open_ and row.due_date else None)
+    return {"open": open_, "overdue": overdue, "remaining_working_days": remaining}
+
+
+def history(row) -> List[dict]:
+    from ..model import RequestEvent
+    events = (model.Session.query(RequestEvent).filter(RequestEvent.request_id == row.id)
+              .order_by(RequestEvent.at, RequestEvent.id).all())
+    out = []
+    for e in events:
+        who = _user_label(e.actor_id)
+        fields = dict(e.fields or {})
+        if e.action == "extend" and fields.get("approver"):
+            fields["approver_name"] = (_user_label(fields["approver"]) or {}).get("display_name")
+        out.append({"actor": who["name"] if who else None, "actor_display_name":
+                    who["display_name"] if who else None, "actor_roles": e.actor_roles or [],
+                    "at": workdays.utc(e.at).isoformat(), "action": e.action,
+                    "from": e.from_state, "to": e.to_state, "comment": e.comment or "",
+                    "fields": fields})
+    return out
+
+
+def action_labels(kind: str) -> Dict[str, Dict[str, Any]]:
+    decl = rq.get_kind(kind)
+    return {name: {"label": spec.label_en if is_en() else (spec.label_zh or spec.name),
+                   "fields": [{"name": f.name, "type": f.type, "required": f.required,
+                               "label": f.label_zh if not is_en() else f.name}
+                              for f in spec.fields]}
+            for name, spec in decl.actions.items()}
+
+
+STATE_LABELS = {
+    "submitted": "已提交", "under_review": "审核中", "extended": "已延期", "approved": "已同意",
+    "rejected": "不予同意", "withdrawn": "已撤回", "pending": "待审查", "opened": "已开放",
+    "kept_closed": "维持不开放", "upheld": "维持原决定", "directed_open": "责令开放",
+    "corrected": "已更正", "confirmed": "确认无误"}
+
+
+def state_label(state: str) -> str:
+    return state.replace("_", " ") if is_en() else STATE_LABELS.get(state, state)
+
+
+def kind_title(kind: str) -> str:
+    decl = rq.get_kind(kind)
+    return decl.title_en if is_en() else decl.title_zh
+
+
+def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
+    reviewer = is_reviewer(actor, row)
+    snap = snapshot(row)
+    fields = dict(row.fields or {})
+    out = {
+        "id": row.id, "kind": row.kind, "kind_title": kind_title(row.kind), "state": row.state,
+        "due_date": row.due_date.isoformat() if row.due_date else None,
+        "due_date_provisional": bool(row.due_provisional),
+        "subject": row.subject, "subject_dataset": _subject_label(row),
+        "requester": _user_label(row.requester_id), "requester_org": _org_label(row.requester_org_id),
+        "department": _org_label(row.department_id),
+        "received_at": workdays.utc(row.received_at).isoformat(),
+        "decided_at": workdays.utc(row.decided_at).isoformat() if row.decided_at else None,
+        "extensions": row.extensions or 0, "extension_days": row.extension_days or 0,
+        "fields": fields, "jurisdiction": row.jurisdiction, "state_label": state_label(row.state),
+    }
+    out.update(countdown(row))
+    if not full:
+        return out
+    if reviewer and row.identity_number:
+        out["identity_number"] = row.identity_number
+    out["history"] = history(row)
+    out["due_explanation"] = explanation_lines(row)
+    out["available_actions"] = rq.available_actions(snap, actor, jurisdiction())
+    out["action_specs"] = {k: v for k, v in action_labels(row.kind).items()
+                           if k in out["available_actions"]}
+    out["viewer_roles"] = sorted(roles_of(actor, row))
+    decision = next((h for h in reversed(out["history"]) if h["to"] in rq.get_kind(row.kind).final_states),
+                    None)
+    out["decision"] = decision
+    from ..model import Grant
+    g = model.Session.query(Grant).filter(Grant.request_id == row.id).first()
+    out["grant"] = grant_dict(g) if g is not None else None
+    return out
+
+
+# ------------------------------------------------------------------ grants
+def grant_dict(g) -> Dict[str, Any]:
+    d = g.as_dict()
+    now = dt.datetime.utcnow()
+    d["active"] = g.revoked_at is None and (g.expires is None or g.expires > now)
+    # the last local day of use (a grant ends at the local midnight after it)
+    d["expires_local"] = (workdays.to_local_date(workdays.utc(g.expires - dt.timedelta(microseconds=1)),
+                                                 tz()).isoformat() if g.expires else None)
+    pkg = model.Package.get(g.package_id)
+    d["package_name"] = pkg.name if pkg else None
+    d["package_title"] = (pkg.title or pkg.name) if pkg else None
+    return d
+
+
+def grant_expiry(period_end: dt.date) -> dt.datetime:
+    """A grant for a period of use ending on ``period_end`` (a local day) ends at the
+    following local midnight; stored as naive UTC."""
+    from zoneinfo import ZoneInfo
+    local = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(tz()))
+    return naive_utc(local)
+
+
+def create_grant_for(row, granted_by: str):
+    from ..model import Grant
+    if row.kind != "application" or not row.subject:
+        return None
+    end = (row.fields or {}).get("period_end")
+    expires = grant_expiry(dt.date.fromisoformat(end)) if end else None
+    g = Grant(user_id=row.requester_id, package_id=row.subject, granted_by=granted_by,
+              expires=expires, request_id=row.id)
+    model.Session.add(g)
+    return g
+
+
+def active_grant(user_id: str, package_id: str):
+    from ..model import Grant
+    now = dt.datetime.utcnow()
+    rows = (model.Session.query(Grant).filter(Grant.user_id == user_id)
+            .filter(Grant.package_id == package_id).filter(Grant.revoked_at.is_(None))
+            .order_by(Grant.created.desc()).all())
+    return next((g for g in rows if g.expires is None or g.expires > now), None)
+
+
+def record_grant_download(user_id: Optional[str], package_id: Optional[str], resource_id: Optional[str],
+                          ip: Optional[str] = None, via: Optional[str] = None):
+    """Log a download made under a grant (call it after the policy allowed the
+    download). Does nothing when the user holds no active grant for the dataset
+    (departments, the authority and open data are not grant downloads).
+    → the GrantDownload row or None. Commits its own row."""
+    from ..model import GrantDownload
+    if not user_id or not package_id:
+        return None
+    try:
+        g = active_grant(user_id, package_id)
+        if g is None:
+            return None
+        row = GrantDownload(grant_id=g.id, user_id=user_id, package_id=package_id,
+                            resource_id=resource_id, ip=ip, via=via)
+        model.Session.add(row)
+        model.Session.commit()
+        return row
+    except Exception:
+        log.exception("grant download not logged")
+        model.Session.rollback()
+        return None
+
+
+def on_resource_download(resource_id, **kw):
+    """``ckan.lib.signals.resource_download`` subscriber (sent by the download view
+    after the policy allowed the file): log grant downloads with their grant id."""
+    try:
+        from flask import request as freq
+        from ckan.common import current_user
+        if not current_user or current_user.is_anonymous:
+            return
+        res = model.Resource.get(resource_id)
+        if res is None:
+            return
+        auth = freq.headers.get("Authorization") or freq.headers.get("X-CKAN-API-Key")
+        ip = freq.headers.get("X-Forwarded-For", freq.remote_addr or "").split(",")[0].strip() or None
+        record_grant_download(current_user.id, res.package_id, res.id, ip, "api" if auth else "portal")
+    except Exception:  # never break a download because of the log
+        log.exception("grant download hook failed")
