@@ -1,0 +1,163 @@
+"""Request pages: apply form, the applicant's page, the reviewers' queue, the
+request page (history, how the due date was worked out, action buttons from
+``available_actions``) and the public statistics. Views call actions and render;
+no rule is decided here or in the templates."""
+from __future__ import annotations
+
+import csv
+import io
+
+import flask
+from flask import Blueprint, request
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+blueprint = Blueprint("govopen_requests", __name__)
+
+
+def _context():
+    return {"user": current_user.name if current_user and not current_user.is_anonymous else "",
+            "auth_user_obj": current_user}
+
+
+def _logged_in():
+    return current_user and not current_user.is_anonymous
+
+
+def _login_redirect():
+    return tk.redirect_to(tk.url_for("user.login", came_from=request.full_path))
+
+
+def _errors_summary(err: tk.ValidationError):
+    out = {}
+    for k, v in (err.error_dict or {}).items():
+        out[k] = "; ".join(str(x) for x in v) if isinstance(v, list) else str(v)
+    return out
+
+
+@blueprint.route("/dataset/<id>/apply/form", methods=["GET", "POST"])
+def apply_form(id):
+    if not _logged_in():
+        return _login_redirect()
+    try:
+        pkg_dict = tk.get_action("package_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    data, errors = {}, {}
+    if request.method == "POST":
+        data = dict(request.form)
+        data.pop("_csrf_token", None)
+        payload = dict(data, package_id=pkg_dict["id"])
+        if request.files.get("upload") and request.files["upload"].filename:
+            payload["upload"] = request.files["upload"]
+        try:
+            result = tk.get_action("govopen_application_create")(_context(), payload)
+        except tk.ValidationError as e:
+            errors = _errors_summary(e)
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        else:
+            tk.h.flash_success(tk._("Your application was submitted."))
+            return tk.redirect_to("govopen_requests.read", id=result["id"])
+    return tk.render("govopen/requests/apply.html", extra_vars={
+        "pkg_dict": pkg_dict, "data": data, "errors": errors,
+        "access": pkg_dict.get("govopen_access") or {}})
+
+
+@blueprint.route("/dashboard/requests")
+def mine():
+    if not _logged_in():
+        return _login_redirect()
+    ctx = _context()
+    rows = tk.get_action("govopen_request_list")(ctx, {"scope": "mine", "kind": request.args.get("kind"),
+                                                        "state": request.args.get("state")})
+    grants = tk.get_action("govopen_my_grants")(ctx, {})
+    notes = tk.get_action("govopen_notification_list")(ctx, {})
+    return tk.render("govopen/requests/mine.html", extra_vars={
+        "rows": rows, "grants": grants, "notifications": notes})
+
+
+@blueprint.route("/dashboard/reviews")
+def reviews():
+    if not _logged_in():
+        return _login_redirect()
+    rows = tk.get_action("govopen_request_list")(_context(), {
+        "scope": "department", "kind": request.args.get("kind"), "state": request.args.get("state"),
+        "organization": request.args.get("organization"),
+        "open_only": request.args.get("open_only")})
+    return tk.render("govopen/requests/reviews.html", extra_vars={
+        "rows": rows, "kind": request.args.get("kind") or "", "state": request.args.get("state") or ""})
+
+
+@blueprint.route("/organization/<id>/requests")
+def org_requests(id):
+    return tk.redirect_to(tk.url_for("govopen_requests.reviews", organization=id))
+
+
+@blueprint.route("/dashboard/requests/<id>")
+def read(id):
+    if not _logged_in():
+        return _login_redirect()
+    try:
+        req = tk.get_action("govopen_request_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this request"))
+    return tk.render("govopen/requests/read.html", extra_vars={
+        "req": req, "errors": {}, "user_id": current_user.id})
+
+
+@blueprint.route("/dashboard/requests/<id>/act", methods=["POST"])
+def act(id):
+    if not _logged_in():
+        return _login_redirect()
+    data = {k: v for k, v in request.form.items() if k != "_csrf_token" and v != ""}
+    data["id"] = id
+    try:
+        tk.get_action("govopen_request_act")(_context(), data)
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        tk.h.flash_error(str(e))
+    except tk.ValidationError as e:
+        err = _errors_summary(e)
+        tk.h.flash_error(err.get("message") or "; ".join("%s: %s" % kv for kv in err.items()))
+    else:
+        tk.h.flash_success(tk._("Done."))
+    return tk.redirect_to("govopen_requests.read", id=id)
+
+
+@blueprint.route("/dashboard/notifications/read", methods=["POST"])
+def notifications_read():
+    if not _logged_in():
+        return _login_redirect()
+    tk.get_action("govopen_notification_mark_read")(_context(), {"all": True})
+    return tk.redirect_to("govopen_requests.mine")
+
+
+STATS_COLUMNS = ["organization", "organization_title", "received", "open", "approved", "rejected",
+                 "withdrawn", "decided", "median_reply_days", "p90_reply_days", "overdue", "overdue_rate"]
+
+
+@blueprint.route("/stats/requests")
+def stats():
+    rows = tk.get_action("govopen_stats")(_context(), {"kind": request.args.get("kind")})
+    top = max([r["received"] for r in rows] + [1])
+    return tk.render("govopen/requests/stats.html", extra_vars={"rows": rows, "top": top,
+                                                                "kind": request.args.get("kind") or ""})
+
+
+@blueprint.route("/stats/requests.csv")
+def stats_csv():
+    rows = tk.get_action("govopen_stats")(_context(), {"kind": request.args.get("kind")})
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    w = csv.DictWriter(buf, fieldnames=STATS_COLUMNS, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+    resp = flask.Response(buf.getvalue(), mimetype="text/csv; charset=utf-8")
+    resp.headers["Content-Disposition"] = "attachment; filename=request-stats.csv"
+    return resp
