@@ -4,10 +4,10 @@
 stand-alone ``desensitize`` library under ``desensitize/``; the mapping below lets a
 single ``pip install -e .`` put both on the path, as the layout of the brief asks.
 """
-from setuptools import setup, find_namespace_packages, find_packages
+from setuptools import setup, find_namespace_packages
 
 govopen_packages = find_namespace_packages("ckanext-govopen", include=["ckanext.*"])
-desensitize_packages = find_packages("desensitize", include=["desensitize", "desensitize.*"])
+desensitize_packages = find_namespace_packages("desensitize", include=["desensitize", "desensitize.*"])
 
 setup(
     name="govopen",
