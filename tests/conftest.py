@@ -15,6 +15,8 @@ Run with ``pytest --ckan-ini=test-govopen.ini`` (CKAN's pytest plugin supplies
 ``make_entry``        factory: a valid catalog entry (scheming fields) for an org;
                       keyword arguments override fields, ``resources=[…]``.
 
+Shared constants and the world builder live in ``tests/govopen_world.py`` (import
+them from there: ``tests/e2e/conftest.py`` shadows the name ``conftest``).
 Add new shared fixtures below with a line in this docstring.
 """
 from __future__ import annotations
@@ -24,23 +26,8 @@ import uuid
 
 import pytest
 
-GOVOPEN_PLUGINS_WITH_MIGRATIONS = ("activity", "govopen")
-
-
-def _plugins_to_migrate():
-    import ckan.plugins as p
-    from ckan.cli.db import _resolve_alembic_config
-
-    names = []
-    for name in ("activity", "govopen_search", "govopen"):
-        if not p.plugin_loaded(name):
-            continue
-        try:
-            if os.path.exists(_resolve_alembic_config(name)):
-                names.append(name)
-        except Exception:
-            continue
-    return names
+from govopen_world import (  # noqa: F401  (shared constants, re-exported)
+    CONDITIONS, LEGAL_BASIS, VALID_ENTRY, _plugins_to_migrate)
 
 
 @pytest.fixture
@@ -85,23 +72,6 @@ def make_org(clean_db):
     def factory(users=(), **kw):
         return factories.Organization(users=list(users), **kw)
     return factory
-
-
-VALID_ENTRY = {
-    "resource_category": "basic",
-    "theme": "transport",
-    "update_cycle": "monthly",
-    "open_method": "download",
-    "spatial_code": "110000",
-    "share_type": "unconditional",
-    "contact_name": "张三",
-    "contact_email": "opendata@example.gov.cn",
-    "contact_phone": "010-12345678",
-    "record_count": "100",
-}
-
-LEGAL_BASIS = "《中华人民共和国个人信息保护法》第二十八条"
-CONDITIONS = "仅限用于交通规划研究，申请人须签署数据使用协议"
 
 
 @pytest.fixture

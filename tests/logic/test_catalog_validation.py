@@ -5,7 +5,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
-from conftest import LEGAL_BASIS
+from govopen_world import LEGAL_BASIS
 
 
 @pytest.fixture

@@ -18,11 +18,9 @@ import ckan.model as model
 import ckan.plugins as plugins
 from ckan.tests import factories, helpers
 
-from conftest import VALID_ENTRY, LEGAL_BASIS, CONDITIONS
+from govopen_world import LEGAL_BASIS
 
-ROLES = ["anonymous", "citizen", "enterprise", "dept_editor", "dept_admin",
-         "other_editor", "authority"]
-OPEN_TYPES = ["unconditional", "conditional", "not_open"]
+from govopen_world import ROLES, OPEN_TYPES, CSV_BYTES
 
 # Who gets the DATA (download, storage URL, URL in API output, URL in exports).
 # The enterprise user holds an approved, unexpired grant for the conditional
@@ -41,74 +39,16 @@ EXPECTED_DATA = {
 # Metadata (show, list in search, catalog export, DCAT) is public for every type.
 EXPECTED_METADATA = {role: (Y, Y, Y) for role in ROLES}
 
-CSV_BYTES = "站点,客流\n天安门东,12000\n".encode("utf-8")
-
-
-def FakeFileStorage(stream, filename):
-    """What CKAN's uploader accepts for an upload."""
-    from werkzeug.datastructures import FileStorage
-    return FileStorage(stream=stream, filename=filename)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    from ckan.common import config
-    from conftest import _plugins_to_migrate
-    from ckan.cli.db import _run_migrations
-
+def world():
+    from govopen_world import build_world
     plugins.load_all()
-    helpers.reset_db()
-    for name in _plugins_to_migrate():
-        _run_migrations(name)
     try:
-        users = {}
-        for role in ROLES[1:]:
-            if role == "authority":
-                users[role] = factories.Sysadmin()
-            else:
-                users[role] = factories.User()
-        for role, kind in (("citizen", "citizen"), ("enterprise", "enterprise")):
-            u = model.User.get(users[role]["id"])
-            u.plugin_extras = {"govopen": {"kind": kind}}
-            model.repo.commit()
-        dept = factories.Organization(users=[
-            {"name": users["dept_editor"]["name"], "capacity": "editor"},
-            {"name": users["dept_admin"]["name"], "capacity": "admin"}])
-        other = factories.Organization(users=[
-            {"name": users["other_editor"]["name"], "capacity": "editor"}])
-        tokens = {role: helpers.call_action("api_token_create", {"user": u["name"]},
-                                            user=u["name"], name="t")["token"]
-                  for role, u in users.items()}
-        editor_ctx = {"user": users["dept_editor"]["name"]}
-        datasets = {}
-        for ot in OPEN_TYPES:
-            data = {"name": "m-%s-%s" % (ot.replace("_", "-"), uuid.uuid4().hex[:4]),
-                    "title": "矩阵测试 %s" % ot, "owner_org": dept["id"], "open_type": ot,
-                    **VALID_ENTRY}
-            if ot != "unconditional":
-                data["legal_basis"] = LEGAL_BASIS
-            if ot == "conditional":
-                data["open_conditions"] = CONDITIONS
-            pkg = helpers.call_action("package_create", dict(editor_ctx), **data)
-            up = helpers.call_action(
-                "resource_create", dict(editor_ctx), package_id=pkg["id"],
-                name="客流 CSV", format="CSV", url="passengers.csv",
-                upload=FakeFileStorage(io.BytesIO(CSV_BYTES), "passengers.csv"))
-            ext = helpers.call_action(
-                "resource_create", dict(editor_ctx), package_id=pkg["id"], name="外部链接",
-                format="JSON", url="https://data.example.invalid/secret-%s.json" % ot)
-            datasets[ot] = {"pkg": pkg, "upload": up, "external": ext}
-        # grants: enterprise valid on conditional, citizen expired on conditional
-        cond = datasets["conditional"]["pkg"]["id"]
-        helpers.call_action("govopen_grant_create", {"user": users["dept_admin"]["name"]},
-                            user_id=users["enterprise"]["id"], package_id=cond,
-                            expires="2999-01-01T00:00:00")
-        helpers.call_action("govopen_grant_create", {"user": users["authority"]["name"]},
-                            user_id=users["citizen"]["id"], package_id=cond,
-                            expires="2020-01-01T00:00:00")
-        app = helpers._get_test_app()
-        yield {"users": users, "tokens": tokens, "datasets": datasets, "app": app,
-               "dept": dept, "other": other}
+        w = build_world()
+        w["app"] = helpers._get_test_app()
+        yield w
     finally:
         plugins.unload_non_system_plugins()
 

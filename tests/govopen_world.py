@@ -1,0 +1,111 @@
+"""A small portal world shared by the matrix test (tests/logic) and the browser
+tests (tests/e2e): one department with an entry of each open type (an uploaded
+CSV and an external-URL resource each), another department, a user per role,
+API tokens, and grants (enterprise: valid; citizen: expired) on the conditional
+entry. Call :func:`build_world` with plugins loaded; it resets the database."""
+from __future__ import annotations
+
+import io
+import os
+import uuid
+
+
+
+VALID_ENTRY = {
+    "resource_category": "basic",
+    "theme": "transport",
+    "update_cycle": "monthly",
+    "open_method": "download",
+    "spatial_code": "110000",
+    "share_type": "unconditional",
+    "contact_name": "张三",
+    "contact_email": "opendata@example.gov.cn",
+    "contact_phone": "010-12345678",
+    "record_count": "100",
+}
+
+LEGAL_BASIS = "《中华人民共和国个人信息保护法》第二十八条"
+CONDITIONS = "仅限用于交通规划研究，申请人须签署数据使用协议"
+
+
+def _plugins_to_migrate():
+    import ckan.plugins as p
+    from ckan.cli.db import _resolve_alembic_config
+
+    names = []
+    for name in ("activity", "govopen_search", "govopen"):
+        if not p.plugin_loaded(name):
+            continue
+        try:
+            if os.path.exists(_resolve_alembic_config(name)):
+                names.append(name)
+        except Exception:
+            continue
+    return names
+
+
+ROLES = ["anonymous", "citizen", "enterprise", "dept_editor", "dept_admin",
+         "other_editor", "authority"]
+OPEN_TYPES = ["unconditional", "conditional", "not_open"]
+CSV_BYTES = "站点,客流\n天安门东,12000\n".encode("utf-8")
+TITLES = {"unconditional": "公交站点客流统计", "conditional": "出租车运营轨迹",
+          "not_open": "交通违法人员信息"}
+
+
+def upload(data: bytes, filename: str):
+    from werkzeug.datastructures import FileStorage
+    return FileStorage(stream=io.BytesIO(data), filename=filename)
+
+
+def build_world(password: str = "Test-Passw0rd!") -> dict:
+    import ckan.model as model
+    from ckan.cli.db import _run_migrations
+    from ckan.tests import factories, helpers
+    helpers.reset_db()
+    for name in _plugins_to_migrate():
+        _run_migrations(name)
+    users = {}
+    for role in ROLES[1:]:
+        make = factories.Sysadmin if role == "authority" else factories.User
+        users[role] = make(name="%s_%s" % (role, uuid.uuid4().hex[:4]), password=password)
+    for role in ("citizen", "enterprise"):
+        u = model.User.get(users[role]["id"])
+        u.plugin_extras = {"govopen": {"kind": role}}
+        model.repo.commit()
+    dept = factories.Organization(title="市交通运输局", users=[
+        {"name": users["dept_editor"]["name"], "capacity": "editor"},
+        {"name": users["dept_admin"]["name"], "capacity": "admin"}])
+    other = factories.Organization(title="市卫生健康委员会", users=[
+        {"name": users["other_editor"]["name"], "capacity": "editor"}])
+    tokens = {role: helpers.call_action("api_token_create", {"user": u["name"]},
+                                        user=u["name"], name="t")["token"]
+              for role, u in users.items()}
+    editor_ctx = {"user": users["dept_editor"]["name"]}
+    datasets = {}
+    for ot in OPEN_TYPES:
+        data = {"name": "m-%s-%s" % (ot.replace("_", "-"), uuid.uuid4().hex[:4]),
+                "title": TITLES[ot], "owner_org": dept["id"], "open_type": ot,
+                "notes": "用于测试的%s目录。" % TITLES[ot], **VALID_ENTRY}
+        if ot != "unconditional":
+            data["legal_basis"] = LEGAL_BASIS
+        if ot == "conditional":
+            data["open_conditions"] = CONDITIONS
+        pkg = helpers.call_action("package_create", dict(editor_ctx), **data)
+        up = helpers.call_action(
+            "resource_create", dict(editor_ctx), package_id=pkg["id"],
+            name="客流 CSV", format="CSV", url="passengers.csv",
+            upload=upload(CSV_BYTES, "passengers.csv"))
+        ext = helpers.call_action(
+            "resource_create", dict(editor_ctx), package_id=pkg["id"], name="外部链接",
+            format="JSON", url="https://data.example.invalid/secret-%s.json" % ot)
+        datasets[ot] = {"pkg": helpers.call_action("package_show", id=pkg["id"]),
+                        "upload": up, "external": ext}
+    cond = datasets["conditional"]["pkg"]["id"]
+    helpers.call_action("govopen_grant_create", {"user": users["dept_admin"]["name"]},
+                        user_id=users["enterprise"]["id"], package_id=cond,
+                        expires="2999-01-01T00:00:00")
+    helpers.call_action("govopen_grant_create", {"user": users["authority"]["name"]},
+                        user_id=users["citizen"]["id"], package_id=cond,
+                        expires="2020-01-01T00:00:00")
+    return {"users": users, "tokens": tokens, "datasets": datasets, "dept": dept,
+            "other": other, "password": password}
