@@ -62,6 +62,11 @@ def detect_encoding(path: Path) -> tuple[str, bool]:
     for encoding in ("utf-8", "gbk", "gb18030"):
         if _decodes(sample, encoding, complete):
             return encoding, False
+    # Mostly valid UTF-8 with a few broken sequences is a damaged UTF-8 file, not a
+    # file in some other encoding: guessing would turn it into mojibake silently.
+    as_utf8 = sample.decode("utf-8", errors="replace")
+    if any(ord(ch) > 127 for ch in as_utf8) and as_utf8.count("\ufffd") <= max(8, len(as_utf8) // 100):
+        raise InputError("文件编码错误：含有无效的 UTF-8 字节", "mis-encoded file: invalid UTF-8 byte sequences", str(path))
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()

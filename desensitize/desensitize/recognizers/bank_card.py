@@ -8,7 +8,7 @@ from presidio_analyzer import Pattern
 from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix, fullmatch
 from .resident_id import is_valid_resident_id
 
-CARD_REGEX = r"[3-6]\d{3}(?:[ -]?\d{4}){2}[ -]?\d{4,7}"
+CARD_REGEX = r"[3-6]\d{3}(?:[ -]?\d{4}){2}[ -]?\d{4}(?:[ -]?\d{1,3})?"  # 16-19 digits, 4-4-4-4-3 groups
 
 
 class BankCardRecognizer(ChineseRecognizer):

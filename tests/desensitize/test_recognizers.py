@@ -1,0 +1,196 @@
+"""Each recognizer: valid values, broken checksums, and boundaries against Chinese text."""
+import pandas as pd
+import pytest
+from stdnum import luhn
+from stdnum.cn import ric, uscc
+
+from desensitize.detect import detect_spans
+from desensitize.recognizers import (
+    AddressRecognizer, BankCardRecognizer, EmailRecognizer, IpAddressRecognizer, LandlineRecognizer,
+    LicencePlateRecognizer, MobilePhoneRecognizer, OrgCodeRecognizer, PassportRecognizer,
+    PersonNameRecognizer, ResidentIdRecognizer, TravelPermitRecognizer, UsccRecognizer,
+)
+from desensitize.recognizers.bank_card import luhn_ok
+
+VALID_ID = "11010519491231002X"      # GB 11643 example: 北京市朝阳区, 1949-12-31, check X
+VALID_ID_2 = "440308199901010012"
+VALID_USCC = "91110000600037341L"
+VALID_CARD = "6222021234567890128"   # 19 digits, Luhn-valid, UnionPay prefix
+
+
+def found(recognizer, text):
+    return [text[s:e] for s, e, _, _ in recognizer.find(text)]
+
+
+def flip_last_digit(value):
+    last = value[-1]
+    return value[:-1] + ("0" if last != "0" else "1")
+
+
+@pytest.fixture(scope="module")
+def ids():
+    return ResidentIdRecognizer()
+
+
+def test_fixtures_are_valid_by_stdnum():
+    assert ric.is_valid(VALID_ID) and ric.is_valid(VALID_ID_2)
+    assert uscc.is_valid(VALID_USCC)
+    assert luhn.is_valid(VALID_CARD)
+
+
+class TestResidentId:
+    def test_valid_18_and_x_check(self, ids):
+        assert found(ids, VALID_ID) == [VALID_ID]
+        assert found(ids, VALID_ID.lower()) == [VALID_ID.lower()]
+
+    def test_bad_check_digit(self, ids):
+        assert found(ids, "110105194912310021") == []
+
+    def test_unknown_region_and_impossible_date(self, ids):
+        body = "990105194912310"  # region 99 does not exist
+        assert not ids.is_valid(body + "02X")
+        assert found(ids, "110105194902300028") == []  # 30 February
+
+    def test_future_birth_date_refused(self, ids):
+        assert not ids.is_valid("110105209901010011")
+
+    def test_touching_chinese_characters(self, ids):
+        assert found(ids, f"身份证号{VALID_ID}，已核验") == [VALID_ID]
+
+    def test_not_inside_longer_digit_runs(self, ids):
+        assert found(ids, f"1{VALID_ID}") == []
+        assert found(ids, f"{VALID_ID}9") == []
+        assert found(ids, f"A{VALID_ID}") == []
+
+    def test_old_15_digit(self, ids):
+        assert found(ids, "身份证110105491231002") == ["110105491231002"]
+        assert found(ids, "990105491231002") == []  # unknown region
+
+    def test_vectorized_agrees_with_scalar_and_stdnum(self, ids):
+        values = [VALID_ID, VALID_ID_2, "110105194912310021", "", "abc", "110105491231002", " " + VALID_ID + " "]
+        mask = ids.valid_mask(pd.Series(values)).tolist()
+        assert mask == [ids.is_valid(v) for v in values]
+        assert mask == [True, True, False, False, False, True, True]
+
+
+class TestUscc:
+    def test_valid_and_bad_check_character(self):
+        recognizer = UsccRecognizer()
+        assert found(recognizer, f"统一社会信用代码{VALID_USCC}。") == [VALID_USCC]
+        assert found(recognizer, VALID_USCC[:-1] + "M") == []
+        assert recognizer.valid_mask(pd.Series([VALID_USCC, VALID_USCC[:-1] + "M"])).tolist() == [True, False]
+
+    def test_boundary(self):
+        assert found(UsccRecognizer(), "X" + VALID_USCC) == []
+
+
+class TestOrgCode:
+    def test_valid_and_invalid(self):
+        recognizer = OrgCodeRecognizer()
+        assert found(recognizer, "组织机构代码60003734-1") == ["60003734-1"]  # the org code inside VALID_USCC
+        assert found(recognizer, "组织机构代码60003734-2") == []
+
+
+class TestBankCard:
+    def test_luhn(self):
+        recognizer = BankCardRecognizer()
+        assert found(recognizer, f"卡号{VALID_CARD}请核对") == [VALID_CARD]
+        assert found(recognizer, flip_last_digit(VALID_CARD)) == []
+
+    def test_grouped_digits(self):
+        grouped = "6222 0212 3456 7890 128"
+        assert found(BankCardRecognizer(), f"卡号：{grouped}") == [grouped]
+
+    def test_resident_id_passing_luhn_is_not_a_card(self):
+        # find an ID that passes Luhn: it must be reported as an ID, not a card
+        for serial in range(1000):
+            body = f"11010519900307{serial:03d}"
+            check = ric.calc_check_digit(body + "0")
+            candidate = body + check
+            if check != "X" and luhn.is_valid(candidate):
+                break
+        assert found(BankCardRecognizer(), candidate) == []
+        assert [s[2] for s in detect_spans(candidate)] == ["CN_RESIDENT_ID"]
+
+    def test_scalar_luhn_matches_stdnum(self):
+        for number in ["4111111111111111", "4111111111111112", VALID_CARD, "6228480402564890018"]:
+            assert luhn_ok(number) == luhn.is_valid(number)
+
+
+class TestPhones:
+    def test_mobile(self):
+        recognizer = MobilePhoneRecognizer()
+        assert found(recognizer, "电话13800138000。") == ["13800138000"]
+        assert found(recognizer, "+86 138-0013-8000") == ["+86 138-0013-8000"]
+        assert found(recognizer, "12800138000") == []   # no 12x segment
+        assert found(recognizer, "15400138000") == []   # 154 is not allocated
+        assert found(recognizer, "订单213800138000") == []  # inside a longer number
+
+    def test_landline(self):
+        recognizer = LandlineRecognizer()
+        assert found(recognizer, "办公电话010-62345678转") == ["010-62345678"]
+        assert found(recognizer, "（0571）88886666") == ["（0571）88886666"]
+        assert found(recognizer, "电话0571-8888666") == ["0571-8888666"]
+        assert found(recognizer, "031-12345678") == []  # 3-digit codes are 010 and 02x only
+        assert found(recognizer, "01062345678") == []  # no separator in free text
+
+
+class TestDocumentsAndPlates:
+    def test_passport(self):
+        recognizer = PassportRecognizer()
+        assert found(recognizer, "护照E12345678号") == ["E12345678"]
+        assert found(recognizer, "护照EA1234567") == ["EA1234567"]
+        assert found(recognizer, "E11111111") == []  # all the same digits
+        assert found(recognizer, "XE12345678") == []
+
+    def test_travel_permit(self):
+        recognizer = TravelPermitRecognizer()
+        assert found(recognizer, "通行证C12345678") == ["C12345678"]
+        assert found(recognizer, "回乡证H1234567801") == ["H1234567801"]
+
+    def test_plates(self):
+        recognizer = LicencePlateRecognizer()
+        assert found(recognizer, "车牌京A12345违停") == ["京A12345"]
+        assert found(recognizer, "粤B·D12345") == ["粤B·D12345"]  # new energy, 8 characters
+        assert found(recognizer, "沪A12345D") == ["沪A12345D"]
+        assert found(recognizer, "京AABC12") == []  # three letters in an ordinary plate
+        assert found(recognizer, "京a12345") == []  # plates are upper case
+
+
+class TestNetwork:
+    def test_email(self):
+        assert found(EmailRecognizer(), "邮箱zhang.san@example.com.cn联系") == ["zhang.san@example.com.cn"]
+        assert found(EmailRecognizer(), "a@b") == []
+
+    def test_ip(self):
+        recognizer = IpAddressRecognizer()
+        assert found(recognizer, "登录IP192.168.1.20，") == ["192.168.1.20"]
+        assert found(recognizer, "版本1.2.3.456") == []  # 456 is no octet
+        assert found(recognizer, "地址2001:db8::8a2e:370:7334结束") == ["2001:db8::8a2e:370:7334"]
+        assert found(recognizer, "时间12:30:45") == []
+
+
+class TestNamesAndAddresses:
+    def test_names_in_person_contexts(self):
+        recognizer = PersonNameRecognizer()
+        assert found(recognizer, "联系人张伟电话13800138000") == ["张伟"]
+        assert found(recognizer, "申请人：欧阳娜娜，男") == ["欧阳娜娜"]
+        assert found(recognizer, "王小明来电咨询") == ["王小明"]
+        assert found(recognizer, "请和王芳女士联系") == ["王芳"]
+
+    def test_words_are_not_names(self):
+        recognizer = PersonNameRecognizer()
+        assert found(recognizer, "任务已完成，方案待定") == []
+
+    def test_address_from_province_to_room(self):
+        text = "他家住在北京市朝阳区建国路88号院3号楼2单元301室，电话"
+        assert found(AddressRecognizer(), text) == ["北京市朝阳区建国路88号院3号楼2单元301室"]
+
+    def test_place_name_alone_is_not_an_address(self):
+        assert found(AddressRecognizer(), "北京市朝阳区人民政府") == []
+
+
+def test_hard_negatives_are_not_flagged():
+    text = ("订单号202403150001234567890，行政区划代码110105，金额12,345.67元，"
+            "日期2024-03-15，20240315，身份证号110105194912310021")
+    assert detect_spans(text) == []
