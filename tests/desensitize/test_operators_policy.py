@@ -128,3 +128,19 @@ def test_presidio_analyzer_starts_offline_and_finds_chinese_pii(monkeypatch):
     assert {r.entity_type for r in results} == {"CN_RESIDENT_ID", "CN_PERSON_NAME", "CN_MOBILE_PHONE"}
     names = {r.name for r in analyzer.registry.recognizers}
     assert {"ResidentIdRecognizer", "UsccRecognizer", "AddressRecognizer"} <= names
+
+
+def test_presidio_default_registry_still_loads_after_import(tmp_path):
+    """Presidio resolves its default recognizers by class name among all subclasses:
+    a class of ours named like one of its own (EmailRecognizer) would break it."""
+    import spacy
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    import desensitize.recognizers  # noqa: F401  (registers our subclasses)
+
+    spacy.blank("en").to_disk(tmp_path / "blank_en")
+    provider = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": str(tmp_path / "blank_en")}]})
+    analyzer = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    assert "EmailRecognizer" in {r.name for r in analyzer.registry.recognizers}

@@ -6,7 +6,7 @@ from stdnum.cn import ric, uscc
 
 from desensitize.detect import detect_spans
 from desensitize.recognizers import (
-    AddressRecognizer, BankCardRecognizer, EmailRecognizer, IpAddressRecognizer, LandlineRecognizer,
+    AddressRecognizer, BankCardRecognizer, CnEmailRecognizer, CnIpAddressRecognizer, LandlineRecognizer,
     LicencePlateRecognizer, MobilePhoneRecognizer, OrgCodeRecognizer, PassportRecognizer,
     PersonNameRecognizer, ResidentIdRecognizer, TravelPermitRecognizer, UsccRecognizer,
 )
@@ -159,11 +159,11 @@ class TestDocumentsAndPlates:
 
 class TestNetwork:
     def test_email(self):
-        assert found(EmailRecognizer(), "邮箱zhang.san@example.com.cn联系") == ["zhang.san@example.com.cn"]
-        assert found(EmailRecognizer(), "a@b") == []
+        assert found(CnEmailRecognizer(), "邮箱zhang.san@example.com.cn联系") == ["zhang.san@example.com.cn"]
+        assert found(CnEmailRecognizer(), "a@b") == []
 
     def test_ip(self):
-        recognizer = IpAddressRecognizer()
+        recognizer = CnIpAddressRecognizer()
         assert found(recognizer, "登录IP192.168.1.20，") == ["192.168.1.20"]
         assert found(recognizer, "版本1.2.3.456") == []  # 456 is no octet
         assert found(recognizer, "地址2001:db8::8a2e:370:7334结束") == ["2001:db8::8a2e:370:7334"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from .address import AddressRecognizer
 from .bank_card import BankCardRecognizer
 from .base import ChineseRecognizer
-from .email import EmailRecognizer
-from .ip_address import IpAddressRecognizer
+from .email import CnEmailRecognizer
+from .ip_address import CnIpAddressRecognizer
 from .landline import LandlineRecognizer
 from .licence_plate import LicencePlateRecognizer
 from .mobile_phone import MobilePhoneRecognizer
@@ -25,8 +25,8 @@ RECOGNIZER_CLASSES = (
     ResidentIdRecognizer,
     UsccRecognizer,
     BankCardRecognizer,
-    EmailRecognizer,
-    IpAddressRecognizer,
+    CnEmailRecognizer,
+    CnIpAddressRecognizer,
     MobilePhoneRecognizer,
     LandlineRecognizer,
     OrgCodeRecognizer,

@@ -6,7 +6,7 @@ import pandas as pd
 from presidio_analyzer import Pattern
 
 from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix, fullmatch
-from .resident_id import is_valid_resident_id
+from .resident_id import looks_like_resident_id
 
 CARD_REGEX = r"[3-6]\d{3}(?:[ -]?\d{4}){2}[ -]?\d{4}(?:[ -]?\d{1,3})?"  # 16-19 digits, 4-4-4-4-3 groups
 
@@ -26,8 +26,9 @@ class BankCardRecognizer(ChineseRecognizer):
         return 16 <= len(digits) <= 19 and luhn_ok(digits)
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        # An 18-digit resident ID passes Luhn one time in ten: the ID wins.
-        return len(pattern_text) == 18 and is_valid_resident_id(pattern_text)
+        # An 18-digit resident ID (even one with a wrong check digit) passes Luhn one
+        # time in ten: it is an ID, not a card.
+        return len(pattern_text) == 18 and looks_like_resident_id(pattern_text)
 
     def valid_mask(self, values: pd.Series) -> pd.Series:
         stripped = values.astype("str").str.strip().str.replace(r"[ -]", "", regex=True)
@@ -41,7 +42,7 @@ class BankCardRecognizer(ChineseRecognizer):
         if result.any():  # IDs that happen to pass Luhn are IDs
             candidates = stripped[result.to_numpy() & (lengths == 18)]
             for index, value in candidates.items():
-                if is_valid_resident_id(value):
+                if looks_like_resident_id(value):
                     result[index] = False
         return result
 

@@ -8,7 +8,7 @@ from .base import ChineseRecognizer, CASE_INSENSITIVE
 EMAIL_REGEX = r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 
 
-class EmailRecognizer(ChineseRecognizer):
+class CnEmailRecognizer(ChineseRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     HEADER_HINTS = ("邮箱", "电子邮件", "email", "e-mail")
     # a local-part character right before "@": a masked "z*****@qq.com" is no candidate

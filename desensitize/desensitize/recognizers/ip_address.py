@@ -11,7 +11,7 @@ IPV4_REGEX = r"(?:\d{1,3}\.){3}\d{1,3}"
 IPV6_REGEX = r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}"
 
 
-class IpAddressRecognizer(ChineseRecognizer):
+class CnIpAddressRecognizer(ChineseRecognizer):
     ENTITY = "IP_ADDRESS"
     HEADER_HINTS = ("ip", "IP地址", "登录ip")
     prefilter = r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:?[0-9A-Fa-f]"

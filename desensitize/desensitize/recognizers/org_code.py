@@ -29,6 +29,6 @@ class OrgCodeRecognizer(ChineseRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         code = pattern_text.replace("-", "").strip()
-        if len(code) != 9 or code[:8].isalpha():
+        if len(code) != 9:
             return False
         return org_check_char(code[:8]) == code[8]

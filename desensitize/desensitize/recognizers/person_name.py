@@ -35,6 +35,7 @@ ROLE_WORDS = (
     "姓名", "联系人", "申请人", "投诉人", "举报人", "户主", "患者", "经办人", "当事人", "收件人",
     "寄件人", "办理人", "法定代表人", "负责人", "业主", "租户", "监护人", "代理人", "签收人",
     "家属", "报案人", "来访人", "借款人", "驾驶人", "车主", "持卡人", "受理人", "求助人", "居民",
+    "来访人员", "工作人员", "经办", "复核", "审核人", "审批人", "填报人", "记录人", "签字人",
 )
 HONORIFICS = ("先生", "女士", "同志", "老师", "医生", "师傅", "阿姨", "老人", "同学", "大爷")
 PREDICATES = (
@@ -75,6 +76,9 @@ class PersonNameRecognizer(ChineseRecognizer):
         super().__init__(
             [
                 Pattern("name_after_role", _ROLE_PREFIX + "(?P<pii>" + NAME_REGEX + ")" + _STOP, 0.8),
+                # after a role word, a three-character name may run into any next word
+                # ("当事人谷春敏持护照"); tried only where the pattern above found nothing
+                Pattern("name_after_role_3", _ROLE_PREFIX + "(?P<pii>" + _SURNAME + _HAN + "{2})", 0.6),
                 Pattern(
                     "name_before_honorific",
                     not_clause + NAME_REGEX + "(?=" + _alternation(HONORIFICS) + ")",
@@ -93,12 +97,13 @@ class PersonNameRecognizer(ChineseRecognizer):
         return len(pattern_text) >= 2
 
     def find(self, text):
-        spans = super().find(text)
-        # the three patterns overlap on the same name: keep the longest, first
-        spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+        # patterns are in order of trust: a later one only adds names where no
+        # earlier one found an overlapping name
         kept = []
-        for span in spans:
-            if kept and span[0] < kept[-1][1]:
-                continue
-            kept.append(span)
+        for compiled in self._compiled:
+            for match in compiled.finditer(text):
+                start, end = match.span("pii") if "pii" in compiled.groupindex else match.span()
+                if all(end <= s or start >= e for s, e, _, _ in kept):
+                    kept.append((start, end, self.ENTITY, 1.0))
+        kept.sort()
         return kept

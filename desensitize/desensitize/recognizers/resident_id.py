@@ -76,6 +76,14 @@ def is_valid_resident_id(value: str) -> bool:
     return False
 
 
+def looks_like_resident_id(value: str) -> bool:
+    """Region code and birth date of an 18-digit ID, whatever the check digit says:
+    such a number is a mistyped ID, not some other identifier."""
+    value = value.strip()
+    return (len(value) == 18 and value[:17].isdigit() and value[:6] in region_codes()
+            and _real_date(int(value[6:10]), int(value[10:12]), int(value[12:14])))
+
+
 class ResidentIdRecognizer(ChineseRecognizer):
     ENTITY = "CN_RESIDENT_ID"
     HEADER_HINTS = ("身份证", "证件号", "公民身份号码", "身份号码", "idcard", "id_card")

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 from presidio_analyzer import Pattern
 
+from .resident_id import region_codes
 from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix, fullmatch, re2_compatible
 
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -31,7 +32,8 @@ class UsccRecognizer(ChineseRecognizer):
         # same rule as stdnum.cn.uscc.is_valid (tested against it), without its
         # string cleaning, which dominated the cost per match
         code = pattern_text.upper()
-        if len(code) != 18:
+        # characters 3-8 are the registering authority's division code (GB 32100 4.2)
+        if len(code) != 18 or code[2:8] not in region_codes():
             return False
         try:
             values = [_INDEX[c] for c in code]
@@ -47,5 +49,6 @@ class UsccRecognizer(ChineseRecognizer):
         if len(shaped):
             codes = _LOOKUP[digits_matrix(shaped.tolist(), 18)]
             expected = (31 - (codes[:, :17] @ _WEIGHTS) % 31) % 31
-            result[shaped.index] = expected == codes[:, 17]
+            regions = shaped.str.slice(2, 8).isin(region_codes()).to_numpy()
+            result[shaped.index] = (expected == codes[:, 17]) & regions
         return result
