@@ -80,7 +80,14 @@ def clear_index() -> None:
 
 
 def check_solr_schema_version(schema_file: Optional[str] = None) -> bool:
-    """There is no Solr schema: make sure our table exists and report compatibility."""
+    """There is no Solr schema: make sure our table exists and report compatibility.
+
+    CKAN calls this while loading its config, before the database engine exists; then
+    there is nothing to check yet and the table is created on first use.
+    """
+    import ckan.model as model
+    if getattr(model.meta, "engine", None) is None:
+        return True
     try:
         from .schema import ensure_table_committed
         ensure_table_committed()

@@ -66,7 +66,8 @@ def _tsvector(doc: dict[str, Any]) -> str:
 
 def build_row(solr_doc: dict[str, Any]) -> dict[str, Any]:
     """Row values (all to be sent as bound parameters) for one Solr document."""
-    doc = _clean(dict(solr_doc))
+    # Solr keeps no null or empty values: neither do we (fl returns what Solr would)
+    doc = _clean({k: v for k, v in solr_doc.items() if v is not None and v != []})
     data_dict = doc.pop("data_dict", None)
     validated = doc.pop("validated_data_dict", None)
     now = datetime.datetime.now(datetime.timezone.utc)

@@ -23,6 +23,9 @@ class GovOpenSearchPlugin(p.SingletonPlugin):
 
     def configure(self, config):
         backend.install()
+        import ckan.model as model
+        if getattr(model.meta, "engine", None) is None:
+            return
         try:
             ensure_table_committed()
         except Exception as e:  # noqa: BLE001 - e.g. `ckan db init` on an empty database

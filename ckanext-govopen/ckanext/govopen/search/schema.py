@@ -79,20 +79,30 @@ def table_exists(conn) -> bool:
     ).scalar()
 
 
-def ensure_table(conn=None) -> None:
-    """Create the index table and its indexes if missing (in the caller's transaction)."""
+def ensure_table(conn=None, wait: bool = True) -> bool:
+    """Create the index table and its indexes if missing (in the caller's transaction).
+
+    Returns whether the table exists afterwards.  With ``wait=False`` it does not wait
+    for another transaction that is creating the table (used at start-up, where that
+    other transaction may belong to this very thread).
+    """
     if conn is None:
         conn = model.Session.connection()
     if table_exists(conn):
-        return
-    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+        return True
+    if wait:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    elif not conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"),
+                          {"k": _LOCK_KEY}).scalar():
+        return False
     if table_exists(conn):
-        return
+        return True
     log.info("Creating search index table %s", TABLE_NAME)
     index_table.create(bind=conn, checkfirst=True)
+    return True
 
 
-def ensure_table_committed() -> None:
+def ensure_table_committed() -> bool:
     """Create the table in its own transaction (plugin start-up, CLI)."""
     with model.ensure_engine().begin() as conn:
-        ensure_table(conn)
+        return ensure_table(conn, wait=False)
