@@ -163,6 +163,9 @@ def test_read_via_api(world, role, i, ot):
     _, search = _api(world, role, "package_search", q="name:" + d["pkg"]["name"],
                      fl="name,res_url,validated_data_dict,data_dict")
     assert (secret in json.dumps(search["result"])) is allowed
+    _, search = _api(world, role, "package_search", q="name:" + d["pkg"]["name"],
+                     use_default_schema=True)
+    assert (secret in json.dumps(search["result"])) is allowed
     _, rs = _api(world, role, "resource_search", query="url:secret-%s" % ot)
     assert (secret in json.dumps(rs.get("result") or {})) is allowed
     _, access = _api(world, role, "govopen_access_check", id=d["pkg"]["id"])
@@ -222,6 +225,8 @@ def test_search_facets_have_labels(world):
                                       "organization"], "rows": 0})
     facets = body["result"]["search_facets"]
     assert {i["name"] for i in facets["open_type"]["items"]} >= set(OPEN_TYPES)
+    labels = {i["name"]: i["display_name"] for i in facets["open_type"]["items"]}
+    assert labels["not_open"] in ("不予开放", "Not open")
     assert "res_format" in facets and "theme" in facets
 
 

@@ -63,7 +63,7 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         return actions.get_actions()
 
     def get_auth_functions(self):
-        return auths.get_auth_functions()
+        return {**auths.get_auth_functions(), **auths.datastore_auth_functions()}
 
     # ------------------------------------------------------------ IPackageController
     def after_dataset_show(self, context, pkg_dict):

@@ -176,7 +176,7 @@ def protect_dataset(actor: ot.Actor, pkg_dict: dict, grants: Optional[list] = No
 
 def protect_many(actor: ot.Actor, pkg_dicts: list) -> None:
     ids = [p.get("id") for p in pkg_dicts if isinstance(p, dict)
-           and p.get("open_type") == ot.CONDITIONAL]
+           and dataset_value(p).open_type == ot.CONDITIONAL]
     grants = grants_for(actor, ids)
     for p in pkg_dicts:
         protect_dataset(actor, p, grants)
