@@ -123,3 +123,16 @@ def test_form_rejects_conditional_without_legal_basis(live_portal, browser, shot
     assert expected in body, body[-4000:]
     shot(page, "form-conditional-without-legal-basis%s" % (prefix.replace("/", "-") or "-zh"))
     page.close()
+
+
+def test_search_page_facets_and_badges(live_portal, browser, shot):
+    page = browser.new_page(viewport={"width": 1280, "height": 1200})
+    page.goto(live_portal["url"] + "/dataset/")
+    body = page.content()
+    for label in ("开放类型", "数据提供部门", "主题", "共享类型", "格式"):
+        assert label in body, label
+    for label in ("无条件开放", "有条件开放", "不予开放"):
+        assert label in body, label
+    assert page.locator("li.dataset-item .govopen-open-type").count() == 3
+    shot(page, "search-facets-badges")
+    page.close()
