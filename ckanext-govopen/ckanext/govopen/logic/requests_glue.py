@@ -385,7 +385,12 @@ def history(row) -> List[dict]:
         fields = dict(e.fields or {})
         if e.action == "extend" and fields.get("approver"):
             fields["approver_name"] = (_user_label(fields["approver"]) or {}).get("display_name")
-        out.append({"actor": who["name"] if who else None, "actor_display_name":
+        spec = rq.get_kind(row.kind).action(e.action)
+        label = ("Submit" if is_en() else "提交") if e.action == "submit" else (
+            (spec.label_en if is_en() else spec.label_zh) if spec else e.action)
+        out.append({"action_label": label, "from_label": state_label(e.from_state) if e.from_state else "",
+                    "to_label": state_label(e.to_state),
+                    "actor": who["name"] if who else None, "actor_display_name":
                     who["display_name"] if who else None, "actor_roles": e.actor_roles or [],
                     "at": workdays.utc(e.at).isoformat(), "action": e.action,
                     "from": e.from_state, "to": e.to_state, "comment": e.comment or "",
@@ -411,6 +416,18 @@ STATE_LABELS = {
 
 def state_label(state: str) -> str:
     return state.replace("_", " ") if is_en() else STATE_LABELS.get(state, state)
+
+
+FIELD_LABELS_EXTRA = {"uscc": ("统一社会信用代码", "Unified social credit code")}
+APPLICANT_TYPES = {"citizen": ("个人", "citizen"), "enterprise": ("企业", "enterprise")}
+
+
+def field_labels(kind: str) -> Dict[str, str]:
+    decl = rq.get_kind(kind)
+    out = {f.name: (f.name.replace("_", " ") if is_en() else (f.label_zh or f.name)) for f in decl.submit_fields}
+    for k, (zh, en) in FIELD_LABELS_EXTRA.items():
+        out[k] = en if is_en() else zh
+    return out
 
 
 def kind_title(kind: str) -> str:
@@ -445,6 +462,7 @@ def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
     out["action_specs"] = {k: v for k, v in action_labels(row.kind).items()
                            if k in out["available_actions"]}
     out["viewer_roles"] = sorted(roles_of(actor, row))
+    out["field_labels"] = field_labels(row.kind)
     decision = next((h for h in reversed(out["history"]) if h["to"] in rq.get_kind(row.kind).final_states),
                     None)
     out["decision"] = decision

@@ -13,6 +13,9 @@ from flask import Blueprint, request
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
+from ..domain import requests as rq
+from ..logic import requests_glue as glue
+
 blueprint = Blueprint("govopen_requests", __name__)
 
 
@@ -87,7 +90,8 @@ def reviews():
         "organization": request.args.get("organization"),
         "open_only": request.args.get("open_only")})
     return tk.render("govopen/requests/reviews.html", extra_vars={
-        "rows": rows, "kind": request.args.get("kind") or "", "state": request.args.get("state") or ""})
+        "rows": rows, "kind": request.args.get("kind") or "", "state": request.args.get("state") or "",
+        "kind_titles": {k: glue.kind_title(k) for k in rq.KINDS}})
 
 
 @blueprint.route("/organization/<id>/requests")
