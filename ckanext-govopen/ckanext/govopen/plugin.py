@@ -39,6 +39,8 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IClick)
+    p.implements(p.ISignal)
 
     # ------------------------------------------------------------ IConfigurer
     def update_config(self, config):
@@ -153,7 +155,8 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     # ------------------------------------------------------------ IBlueprint
     def get_blueprint(self):
         from .views import get_blueprints
-        return get_blueprints()
+        from .views.requests import blueprint as requests_bp  # issue 5: applications
+        return get_blueprints() + [requests_bp]
 
     # ------------------------------------------------------------ IMiddleware
     def make_middleware(self, app, config):
@@ -180,3 +183,13 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_helpers(self):
         from . import helpers
         return helpers.get_helpers()
+
+    # ------------------------------------------------------------ IClick / ISignal (issue 5)
+    def get_commands(self):
+        from . import cli
+        return cli.get_commands()
+
+    def get_signal_subscriptions(self):
+        from ckan.lib import signals
+        from .logic.requests_glue import on_resource_download
+        return {signals.resource_download: [on_resource_download]}

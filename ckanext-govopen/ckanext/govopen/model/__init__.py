@@ -5,8 +5,11 @@ Tests: ``tests/conftest.py``'s ``clean_db`` override creates them after CKAN's o
 """
 from .grant import Grant  # noqa: F401
 from .open_type_change import OpenTypeChange  # noqa: F401
+from .requests import Request, RequestEvent, Notification, GrantDownload  # noqa: F401
+from .calendar import CalendarDay, CalendarYear  # noqa: F401
 
 
 def govopen_tables():
     """All SQLAlchemy tables of this package (for create_all in tests)."""
-    return [Grant.__table__, OpenTypeChange.__table__]
+    return [Grant.__table__, OpenTypeChange.__table__, Request.__table__, RequestEvent.__table__,
+            Notification.__table__, GrantDownload.__table__, CalendarDay.__table__, CalendarYear.__table__]

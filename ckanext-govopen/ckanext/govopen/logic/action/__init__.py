@@ -317,6 +317,8 @@ def get_actions() -> dict:
         govopen_access_check, govopen_negative_list, govopen_catalog,
         govopen_open_type_changes, govopen_overdue_list)}
     acts["resource_search"] = resource_search
+    from . import requests as _requests  # issue 5: applications and requests
+    acts.update(_requests.get_actions())
     import ckan.plugins as p
     if p.plugin_loaded("activity"):
         for name in ("package_activity_list", "activity_show", "activity_data_show",

@@ -48,7 +48,8 @@ def govopen_overdue_list(context, data_dict):
 
 
 def get_auth_functions():
-    return {
+    from .requests import get_auth_functions as _requests_auth  # issue 5: requests
+    return {**_requests_auth(), 
         "govopen_grant_create": govopen_grant_create,
         "govopen_grant_list": govopen_grant_list,
         "govopen_negative_list": govopen_public,
