@@ -30,6 +30,7 @@ from . import connection as pg_connection
 
 log = logging.getLogger(__name__)
 
+_core_check_schema = search.check_solr_schema_version
 _CorePackageSearchIndex = search_index.PackageSearchIndex
 _CorePackageSearchQuery = search_query.PackageSearchQuery
 
@@ -86,6 +87,9 @@ def check_solr_schema_version(schema_file: Optional[str] = None) -> bool:
     there is nothing to check yet and the table is created on first use.
     """
     import ckan.model as model
+    if schema_file:
+        # Only used by CKAN's tests to validate a given schema file: keep core's check.
+        return _core_check_schema(schema_file)
     if getattr(model.meta, "engine", None) is None:
         return True
     try:

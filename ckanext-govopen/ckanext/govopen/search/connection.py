@@ -22,12 +22,14 @@ from typing import Any, Iterable, Optional
 import pysolr
 import sqlalchemy as sa
 
+import ckan.lib.search.common as search_common
 import ckan.model as model
+from ckan.lib.search.query import _parse_local_params
 
 from . import fields as F
 from .compiler import Compiler, QueryCompileError
 from .document import build_row
-from .parser import QueryParseError, parse, parse_dismax
+from .parser import Bool, MUST, MUST_NOT, SHOULD, QueryParseError, parse, parse_dismax
 from .schema import SEP, TABLE_NAME, ensure_table
 
 log = logging.getLogger(__name__)
@@ -134,7 +136,7 @@ class PostgresSearchConnection:
             if q is None or not str(q).strip():
                 continue
             try:
-                node = parse_dismax(q, mm) if (dismax and i == 0) else parse(q)
+                node = _parse_with_local_params(str(q), dismax and i == 0, mm)
                 sql = compiler.compile(node)
             except (QueryParseError, QueryCompileError) as e:
                 raise pysolr.SolrError("org.apache.solr.search.SyntaxError: %s" % e)
@@ -144,7 +146,7 @@ class PostgresSearchConnection:
             if fq is None or not str(fq).strip():
                 continue
             try:
-                sql = compiler.compile(parse(fq))
+                sql = compiler.compile(_parse_with_local_params(str(fq), False, None))
             except (QueryParseError, QueryCompileError) as e:
                 raise pysolr.SolrError("org.apache.solr.search.SyntaxError: %s" % e)
             parts.append(sql or "FALSE")
@@ -218,7 +220,10 @@ class PostgresSearchConnection:
             result = self._execute(sql, bind).mappings().all()
             for row in result:
                 hits = row["hits"]
-                docs.append(self._make_doc(row, fl, want_all))
+                doc = self._make_doc(row, fl, want_all)
+                if self.decode_dates:
+                    doc = search_common.solr_datetime_decoder(doc)
+                docs.append(doc)
         if hits is None:
             hits = self._execute("SELECT count(*) FROM " + TABLE_NAME + " i WHERE " + where,
                                  bind).scalar()
@@ -279,6 +284,42 @@ class PostgresSearchConnection:
             if fld is not None:
                 out[fld].extend([t[cut:], int(n)])
         return out
+
+
+def _parse_with_local_params(q: str, dismax: bool, mm: Optional[str]):
+    """Parse q/fq, honouring Solr local params (``{!bool must=x}``, ``{!lucene q.op=OR}``,
+    ``{!dismax}``) -- core only lets through those allowed by
+    ``ckan.search.solr_allowed_query_parsers``."""
+    stripped = q.strip()
+    if not stripped.startswith("{!"):
+        return parse_dismax(q, mm) if dismax else parse(q)
+    try:
+        end = stripped.index("}") + 1
+        parts = _parse_local_params(stripped[:end])
+    except Exception as e:  # noqa: BLE001 - pyparsing errors
+        raise QueryParseError("Could not parse local parameters: %s" % e)
+    rest = stripped[end:]
+    qp_type = ""
+    params: list[tuple[str, str]] = []
+    for part in parts:
+        if isinstance(part, str):
+            qp_type = part
+        elif part[0] == "type":
+            qp_type = part[1]
+        else:
+            params.append((part[0], part[1]))
+    values = dict(params)
+    body = values.get("v", rest)
+    if qp_type in ("", "lucene", "standard"):
+        default_and = values.get("q.op", "AND").upper() != "OR"
+        return parse(body, default_and=default_and)
+    if qp_type in ("dismax", "edismax"):
+        return parse_dismax(body, values.get("mm", mm))
+    if qp_type == "bool":
+        occurs = {"must": MUST, "filter": MUST, "should": SHOULD, "must_not": MUST_NOT}
+        clauses = [(occurs[k], parse(v)) for k, v in params if k in occurs]
+        return Bool(clauses)
+    raise QueryParseError("Query parser '%s' is not supported" % qp_type)
 
 
 def make_connection(decode_dates: bool = True) -> PostgresSearchConnection:

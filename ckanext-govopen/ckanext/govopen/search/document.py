@@ -38,6 +38,19 @@ def _timestamp(value: Any):
     return dt
 
 
+def _solr_date(value: Any) -> Any:
+    """Solr's stored form of a date: UTC, millisecond precision (ISO_INSTANT)."""
+    dt = _timestamp(value)
+    if dt is None:
+        return value
+    dt = dt.astimezone(datetime.timezone.utc)
+    ms = dt.microsecond // 1000
+    out = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    if ms:
+        out += ".%03d" % ms
+    return out + "Z"
+
+
 def _terms(doc: dict[str, Any]) -> list[str]:
     terms: list[str] = []
     for field, value in doc.items():
@@ -71,7 +84,10 @@ def build_row(solr_doc: dict[str, Any]) -> dict[str, Any]:
     data_dict = doc.pop("data_dict", None)
     validated = doc.pop("validated_data_dict", None)
     now = datetime.datetime.now(datetime.timezone.utc)
-    doc.setdefault("indexed_ts", now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    doc.setdefault("indexed_ts", now.isoformat())
+    for key in list(doc):
+        if F.is_date(key) and isinstance(doc[key], str):
+            doc[key] = _solr_date(doc[key])
     title_string = doc.get("title_string")
     return {
         "index_id": str(doc.get("index_id") or doc["id"]),
