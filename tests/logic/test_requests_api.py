@@ -395,3 +395,35 @@ def test_cli_deadline(clean_db):
     lines = result.output.strip().splitlines()
     assert lines[-1] == "2025-10-23"
     assert any("国庆节" in ln for ln in lines)
+
+
+# ------------------------------------------------------------------ pages through the test app
+def test_pages_and_attachment(world, app):
+    # no outer request context here: it would share flask-login's cached (anonymous) user with app.get
+    import io
+    from werkzeug.datastructures import FileStorage
+    r = application(world, upload=FileStorage(io.BytesIO(b"%PDF-1.4 test"), filename="agreement.pdf"))
+    assert r["fields"]["attachment"].startswith("attachment:")
+    tok = {who: helpers.call_action("api_token_create", {"user": world[who]["name"]},
+                                    user=world[who]["name"], name="t")["token"]
+           for who in ("citizen", "citizen2", "editor_a", "head_b")}
+    page = "/dashboard/requests/%s" % r["id"]
+    body = app.get(page, headers={"Authorization": tok["editor_a"]}).body
+    assert VALID_ID in body and 'data-action="start_review"' in body
+    body = app.get(page, headers={"Authorization": tok["citizen"]}).body
+    assert VALID_ID not in body and 'data-action="withdraw"' in body and 'data-action="approve"' not in body
+    assert app.get(page, headers={"Authorization": tok["citizen2"]}).status_code == 403
+    assert app.get(page, headers={"Authorization": tok["head_b"]}).status_code == 403
+    att = page + "/attachment"
+    resp = app.get(att, headers={"Authorization": tok["editor_a"]})
+    assert resp.status_code == 200 and resp.data == b"%PDF-1.4 test"
+    assert app.get(att, headers={"Authorization": tok["citizen2"]}).status_code == 404
+    queue = app.get("/dashboard/reviews", headers={"Authorization": tok["editor_a"]}).body
+    assert r["id"] in queue
+    assert r["id"] not in app.get("/dashboard/reviews", headers={"Authorization": tok["head_b"]}).body
+    mine = app.get("/dashboard/requests", headers={"Authorization": tok["citizen"]}).body
+    assert r["id"] in mine
+    assert r["id"] not in app.get("/dashboard/requests", headers={"Authorization": tok["citizen2"]}).body
+    assert app.get("/stats/requests").status_code == 200
+    csv_text = app.get("/stats/requests.csv").body
+    assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("organization,organization_title,received")

@@ -113,6 +113,26 @@ def read(id):
         "req": req, "errors": {}, "user_id": current_user.id})
 
 
+@blueprint.route("/dashboard/requests/<id>/attachment")
+def attachment(id):
+    """The applicant's uploaded attachment, to those who may see the request."""
+    import os
+    if not _logged_in():
+        return _login_redirect()
+    try:
+        req = tk.get_action("govopen_request_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Request not found"))
+    stored = (req.get("fields") or {}).get("attachment") or ""
+    if not stored.startswith("attachment:"):
+        return tk.abort(404, tk._("Request not found"))
+    name = os.path.basename(stored.split(":", 1)[1])
+    path = os.path.join(tk.config.get("ckan.storage_path") or "", "govopen_attachments", name)
+    if not os.path.isfile(path):
+        return tk.abort(404, tk._("Request not found"))
+    return flask.send_file(path, as_attachment=True, download_name=name.split("-", 1)[-1])
+
+
 @blueprint.route("/dashboard/requests/<id>/act", methods=["POST"])
 def act(id):
     if not _logged_in():
