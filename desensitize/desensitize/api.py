@@ -52,7 +52,7 @@ def scan(source: Source, *, encoding: Optional[str] = None, sample_rows: int = S
     masked. Raises ``InputError`` for unreadable input.
     """
     chunks, table, _ = _open(source, encoding, max(sample_rows, 1))
-    sample = next(iter(chunks))
+    sample = next(iter(chunks)).head(sample_rows)
     plans = plan_columns(sample, load_policy(None), sample_rows)
     columns = []
     for plan in plans:
