@@ -101,17 +101,22 @@ def load(engine, n: int, seed: int) -> None:
     from psycopg2.extras import execute_values
 
     from ckanext.govopen.search.document import build_row
-    from ckanext.govopen.search.schema import TABLE_NAME, index_table
+    from ckanext.govopen.search.schema import TABLE_NAME, ensure_table, index_table
 
+    gin = [ix for ix in index_table.indexes if ix.dialect_options["postgresql"]["using"]]
     with engine.begin() as conn:
         index_table.drop(bind=conn, checkfirst=True)
-        index_table.create(bind=conn)
+        ensure_table(conn)            # the production DDL (table, indexes, version)
+        for ix in gin:                # bulk load first, build GIN indexes after
+            ix.drop(bind=conn)
     rng = random.Random(seed)
     base = datetime(2026, 11, 1, tzinfo=timezone.utc)
-    cols = ["index_id", "id", "name", "site_id", "metadata_modified", "metadata_created",
+    cols = ["index_id", "id", "name", "site_id", "state", "capacity", "permission_labels",
+            "metadata_modified", "metadata_created",
             "title_string", "terms", "tsv", "doc", "data_dict", "validated_data_dict"]
     sql = ("INSERT INTO " + TABLE_NAME + " (" + ", ".join(cols) + ") VALUES %s")
-    template = ("(%(index_id)s, %(id)s, %(name)s, %(site_id)s, %(metadata_modified)s,"
+    template = ("(%(index_id)s, %(id)s, %(name)s, %(site_id)s, %(state)s, %(capacity)s,"
+                " %(permission_labels)s::text[], %(metadata_modified)s,"
                 " %(metadata_created)s, %(title_string)s, %(terms)s::text[],"
                 " %(tsv)s::tsvector, %(doc)s::jsonb, %(data_dict)s, %(validated_data_dict)s)")
     t0 = time.time()
@@ -127,10 +132,14 @@ def load(engine, n: int, seed: int) -> None:
         if batch:
             execute_values(cur, sql, batch, template=template)
         raw.commit()
-        cur.execute("ANALYZE " + TABLE_NAME)
-        raw.commit()
     finally:
         raw.close()
+    t1 = time.time()
+    with engine.begin() as conn:
+        for ix in gin:
+            ix.create(bind=conn)
+        conn.execute(sa.text("ANALYZE " + TABLE_NAME))
+    print("built GIN indexes in %.1f s" % (time.time() - t1))
     print("loaded %d datasets in %.1f s" % (n, time.time() - t0))
 
 

@@ -387,6 +387,17 @@ class TestConsistency:
         assert _names(_search(q="重新")) == ["after-drop"]
 
 
+    def test_outdated_table_layout_is_replaced(self):
+        from ckanext.govopen.search.schema import SCHEMA_VERSION, table_version
+        factories.Dataset(name="old-layout")
+        model.Session.execute(sa.text("COMMENT ON TABLE " + TABLE_NAME + " IS NULL"))
+        model.Session.commit()
+        assert _search()["count"] == 0          # derived data: dropped, to be rebuilt
+        search.rebuild()
+        assert _names(_search()) == ["old-layout"]
+        assert table_version(model.Session.connection()) == SCHEMA_VERSION
+
+
 # ---------------------------------------------------------------- org/group counts
 class TestCounts:
     def test_org_and_group_dataset_counts(self):

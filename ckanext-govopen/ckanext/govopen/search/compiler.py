@@ -66,7 +66,12 @@ class Compiler:
         must_keys: list[str] = []
         should_keys: list[str] = []
         not_keys: list[str] = []
+        col_values: dict[tuple[str, str], list[str]] = {}
         for occur, child in node.clauses:
+            if (isinstance(child, Term) and child.field in F.COLUMN_FIELDS
+                    and not child.wildcard):
+                col_values.setdefault((occur, child.field), []).append(child.text)
+                continue
             key = self._exact_key(child)
             if key is not None:
                 {MUST: must_keys, SHOULD: should_keys, MUST_NOT: not_keys}[occur].append(key)
@@ -76,6 +81,17 @@ class Compiler:
             if sql is None:
                 continue
             {MUST: musts, SHOULD: shoulds, MUST_NOT: nots}[occur].append(sql)
+        for (occur, fld), values in col_values.items():
+            col = "i." + F.COLUMN_FIELDS[fld]
+            if fld in F.ARRAY_COLUMNS:
+                op = "@>" if occur == MUST else "&&"
+                sql = "%s %s CAST(%s AS text[])" % (col, op, self.bind(values))
+                {MUST: musts, SHOULD: shoulds, MUST_NOT: nots}[occur].append(sql)
+            elif occur == MUST:
+                musts.extend("%s = %s" % (col, self.bind(v)) for v in values)
+            else:
+                sql = "%s = ANY(CAST(%s AS text[]))" % (col, self.bind(values))
+                {SHOULD: shoulds, MUST_NOT: nots}[occur].append(sql)
         if must_keys:
             musts.insert(0, "i.terms @> CAST(%s AS text[])" % self.bind(must_keys))
         if not_keys:

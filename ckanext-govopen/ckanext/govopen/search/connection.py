@@ -83,13 +83,16 @@ class PostgresSearchConnection:
     # ------------------------------------------------------------ writing
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = False, **kwargs) -> str:
         sql = (
-            "INSERT INTO " + TABLE_NAME + " (index_id, id, name, site_id, metadata_modified,"
+            "INSERT INTO " + TABLE_NAME + " (index_id, id, name, site_id, state, capacity,"
+            " permission_labels, metadata_modified,"
             " metadata_created, title_string, terms, tsv, doc, data_dict,"
             " validated_data_dict, indexed_ts) VALUES (:index_id, :id, :name, :site_id,"
+            " :state, :capacity, CAST(:permission_labels AS text[]),"
             " :metadata_modified, :metadata_created, :title_string, CAST(:terms AS text[]),"
             " CAST(:tsv AS tsvector), CAST(:doc AS jsonb), :data_dict, :validated_data_dict,"
             " now()) ON CONFLICT (index_id) DO UPDATE SET id = EXCLUDED.id,"
-            " name = EXCLUDED.name, site_id = EXCLUDED.site_id,"
+            " name = EXCLUDED.name, site_id = EXCLUDED.site_id, state = EXCLUDED.state,"
+            " capacity = EXCLUDED.capacity, permission_labels = EXCLUDED.permission_labels,"
             " metadata_modified = EXCLUDED.metadata_modified,"
             " metadata_created = EXCLUDED.metadata_created,"
             " title_string = EXCLUDED.title_string, terms = EXCLUDED.terms,"

@@ -94,6 +94,10 @@ def build_row(solr_doc: dict[str, Any]) -> dict[str, Any]:
         "id": str(doc["id"]),
         "name": doc.get("name"),
         "site_id": str(doc.get("site_id") or ""),
+        "state": F.scalar_str(doc.get("state")),
+        "capacity": F.scalar_str(doc.get("capacity")),
+        "permission_labels": [str(x) for x in (doc.get("permission_labels") or [])
+                              if F.scalar_str(x) is not None],
         "metadata_modified": _timestamp(doc.get("metadata_modified")),
         "metadata_created": _timestamp(doc.get("metadata_created")),
         "title_string": title_string if isinstance(title_string, str) else None,

@@ -37,6 +37,11 @@ WEIGHT_D_PREFIXES = ("extras_", "res_extras_", "vocab_")
 
 MAX_TERM_CHARS = 256
 
+# exact matches on these fields use their own column instead of ``terms``
+COLUMN_FIELDS = {"state": "state", "capacity": "capacity", "site_id": "site_id",
+                 "permission_labels": "permission_labels"}
+ARRAY_COLUMNS = {"permission_labels"}
+
 
 def is_text(field: str) -> bool:
     return field in TEXT_FIELDS or field.startswith(TEXT_PREFIXES)

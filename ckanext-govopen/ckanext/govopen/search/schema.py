@@ -14,6 +14,9 @@ One row per indexed dataset (Solr's ``index_id`` is the key):
                :mod:`.tokenizer` (CJK bigrams). GIN-indexed.
 ``metadata_modified``/``metadata_created``/``name``/``title_string``: columns for sorting
                and date ranges (btree).
+``state``/``capacity``/``site_id``/``permission_labels``: the filters package_search adds
+               to every query, as small inline columns (cheap to check per candidate row;
+               intersecting their near-universal GIN posting lists was the slowest part).
 
 Why create-if-missing and not (only) an alembic migration: CKAN's ``clean_db`` fixture
 drops *every* table and re-runs only core migrations, and ``ckan db init`` on a fresh
@@ -39,6 +42,9 @@ log = logging.getLogger(__name__)
 TABLE_NAME = "govopen_search_index"
 SEP = "\x1f"        # separates field and value in ``terms``
 _LOCK_KEY = 0x60F0_5EA2C  # arbitrary constant for pg_advisory_xact_lock
+# Stored as the table's comment. When the layout changes, bump it: an older table is
+# dropped and recreated (the index is derived data; run `ckan search-index rebuild`).
+SCHEMA_VERSION = "govopen_search 2"
 
 
 def _build_table(metadata: sa.MetaData) -> sa.Table:
@@ -50,6 +56,12 @@ def _build_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("id", sa.UnicodeText, nullable=False),
         sa.Column("name", sa.UnicodeText),
         sa.Column("site_id", sa.UnicodeText, nullable=False),
+        # present in nearly every package_search (capacity/state/site_id/permission
+        # labels): small inline columns, so they filter without touching GIN or TOAST
+        sa.Column("state", sa.UnicodeText),
+        sa.Column("capacity", sa.UnicodeText),
+        sa.Column("permission_labels", pg.ARRAY(sa.UnicodeText), nullable=False,
+                  server_default="{}"),
         sa.Column("metadata_modified", sa.DateTime(timezone=True)),
         sa.Column("metadata_created", sa.DateTime(timezone=True)),
         sa.Column("title_string", sa.UnicodeText),
@@ -73,10 +85,19 @@ def _build_table(metadata: sa.MetaData) -> sa.Table:
 index_table = _build_table(model.repo.metadata)
 
 
+def table_version(conn):
+    """The table's layout version; None if it does not exist ('' if unversioned)."""
+    row = conn.execute(
+        sa.text("SELECT to_regclass(:t) IS NOT NULL, "
+                "obj_description(to_regclass(:t), 'pg_class')"), {"t": TABLE_NAME}
+    ).first()
+    if not row[0]:
+        return None
+    return row[1] or ""
+
+
 def table_exists(conn) -> bool:
-    return conn.execute(
-        sa.text("SELECT to_regclass(:t) IS NOT NULL"), {"t": TABLE_NAME}
-    ).scalar()
+    return table_version(conn) == SCHEMA_VERSION
 
 
 def ensure_table(conn=None, wait: bool = True) -> bool:
@@ -95,10 +116,16 @@ def ensure_table(conn=None, wait: bool = True) -> bool:
     elif not conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"),
                           {"k": _LOCK_KEY}).scalar():
         return False
-    if table_exists(conn):
+    version = table_version(conn)
+    if version == SCHEMA_VERSION:
         return True
+    if version is not None:
+        log.warning("Search index table %s has layout %r, expected %r: recreating it; "
+                    "run `ckan search-index rebuild`", TABLE_NAME, version, SCHEMA_VERSION)
+        index_table.drop(bind=conn)
     log.info("Creating search index table %s", TABLE_NAME)
-    index_table.create(bind=conn, checkfirst=True)
+    index_table.create(bind=conn)
+    conn.execute(sa.text("COMMENT ON TABLE " + TABLE_NAME + " IS '" + SCHEMA_VERSION + "'"))
     return True
 
 
