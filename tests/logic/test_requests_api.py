@@ -181,6 +181,11 @@ class TestVisibility:
         for who in ("head_b", "editor_b", "citizen2"):
             with pytest.raises(helpers.logic.NotAuthorized):
                 call("govopen_request_act", world[who], id=r["id"], action="approve")
+        # a plain member of the answering department sees it but does not review it
+        seen = call("govopen_request_show", world["member_a"], id=r["id"])
+        assert seen["available_actions"] == [] and "identity_number" not in seen
+        with pytest.raises(helpers.logic.NotAuthorized):
+            call("govopen_request_act", world["member_a"], id=r["id"], action="approve")
         # the applicant cannot decide their own application
         with pytest.raises(helpers.logic.NotAuthorized):
             call("govopen_request_act", world["citizen"], id=r["id"], action="approve")

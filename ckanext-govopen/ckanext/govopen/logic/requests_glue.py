@@ -146,6 +146,18 @@ def engine_actor(user) -> rq.Actor:
     return rq.Actor(user_id=a.user_id, roles=roles, org_roles=dict(a.org_capacities or {}))
 
 
+def acting_actor(actor: rq.Actor, row) -> rq.Actor:
+    """The actor as the engine sees them when *acting* on ``row``: a plain 'member'
+    of the answering department may see the request but not review it (reviewers
+    are its editors and admins); other memberships are kept (a member of a
+    requesting department may still withdraw its share request)."""
+    cap = actor.org_roles.get(row.department_id) if row.department_id else None
+    if cap != "member" or row.department_id == row.requester_org_id:
+        return actor
+    roles = {k: v for k, v in actor.org_roles.items() if k != row.department_id}
+    return rq.Actor(user_id=actor.user_id, roles=actor.roles, org_roles=roles)
+
+
 def engine_actor_from_context(context) -> rq.Actor:
     return engine_actor(context.get("auth_user_obj") or context.get("user"))
 
@@ -270,7 +282,8 @@ def act(row, action: str, actor: rq.Actor, fields: Dict[str, Any], now: Optional
     """Apply one transition to ``row`` and add its event (not committed). → TransitionResult"""
     now = now or now_utc()
     try:
-        result = rq.transition(snapshot(row), action, actor, fields, now, calendar(), jurisdiction())
+        result = rq.transition(snapshot(row), action, acting_actor(actor, row), fields, now, calendar(),
+                               jurisdiction())
     except rq.TransitionRefused as exc:
         raise refusal_to_ckan(exc)
     row.state = result.new_state
@@ -319,7 +332,8 @@ def may_view(actor: rq.Actor, row) -> bool:
 
 
 def is_reviewer(actor: rq.Actor, row) -> bool:
-    return bool(roles_of(actor, row) & {DEPARTMENT_MEMBER, SYSADMIN})
+    """Editors/admins of the answering department and the competent authority."""
+    return bool(roles_of(acting_actor(actor, row), row) & {DEPARTMENT_MEMBER, SYSADMIN})
 
 
 def _user_label(user_id: Optional[str]) -> Optional[dict]:
@@ -458,7 +472,7 @@ def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
         out["identity_number"] = row.identity_number
     out["history"] = history(row)
     out["due_explanation"] = explanation_lines(row)
-    out["available_actions"] = rq.available_actions(snap, actor, jurisdiction())
+    out["available_actions"] = rq.available_actions(snap, acting_actor(actor, row), jurisdiction())
     out["action_specs"] = {k: v for k, v in action_labels(row.kind).items()
                            if k in out["available_actions"]}
     out["viewer_roles"] = sorted(roles_of(actor, row))
