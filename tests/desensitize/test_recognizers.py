@@ -194,3 +194,27 @@ def test_hard_negatives_are_not_flagged():
     text = ("订单号202403150001234567890，行政区划代码110105，金额12,345.67元，"
             "日期2024-03-15，20240315，身份证号110105194912310021")
     assert detect_spans(text) == []
+
+
+TABLE_PATH_TEXTS = [
+    "往来港澳通行证M28678112，申请人包诗秀，现住黑龙江省齐齐哈尔市富裕县东风大道302号13栋3单元2001室",
+    "户主文雪欣，男，家庭住址福建省宁德市屏南县幸福大道538号，老身份证号441230630602469",
+    "联系人：缪强怡，手机19966396025，办公电话023-40773133",
+    "邮件发送至abc.def@qq.com，抄送x@163.com.cn，服务器169.24.192.80，2001:db8::1",
+    "车主王芳，车牌号粤B·D12345，卡号6222 0212 3456 7890 128，USCC 91110000600037341L，组织机构代码60003734-1",
+    "护照E12345678，回乡证H1234567801，家住幸福村3组，经办：康春；复核：尉迟军琳",
+    "无", "", "a\x00身份证号11010519491231002X",
+]
+
+
+def test_table_path_finds_what_the_per_cell_path_finds():
+    """The table path (RE2 prefilters + one find over joined cells) must agree with
+    detect_spans cell by cell: a prefilter that is not a superset loses PII silently."""
+    from desensitize.detect import detect_spans_in_series
+
+    batched = detect_spans_in_series(pd.Series(TABLE_PATH_TEXTS, dtype="str"))
+    single = {i: detect_spans(t) for i, t in enumerate(TABLE_PATH_TEXTS)}
+    assert batched == {i: s for i, s in single.items() if s}
+    assert {t for spans in batched.values() for _, _, t, _ in spans} >= {
+        "CN_ADDRESS", "CN_PERSON_NAME", "CN_HK_MACAU_PERMIT", "CN_RESIDENT_ID", "CN_MOBILE_PHONE", "CN_LANDLINE",
+        "EMAIL_ADDRESS", "IP_ADDRESS", "CN_LICENSE_PLATE", "CN_BANK_CARD", "CN_USCC", "CN_ORG_CODE", "CN_PASSPORT"}

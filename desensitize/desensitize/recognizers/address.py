@@ -114,7 +114,8 @@ def _street_name_char(ch: str) -> bool:
 class AddressRecognizer(ChineseRecognizer):
     ENTITY = "CN_ADDRESS"
     HEADER_HINTS = ("地址", "住址", "住所", "户籍地", "居住地", "联系地址", "address")
-    prefilter = r"(?:路|街|巷|胡同|弄|村|小区|社区|花园|公寓|新村).{0,8}?(?:\d|[一二三四五六七八九十])"
+    # every suffix of _SUFFIX_AND_NUMBER (大道 included: its 道 is no suffix on its own)
+    prefilter = r"(?:大道|大街|路|街|巷|胡同|弄|村|小区|社区|花园|公寓|新村).{0,8}?(?:\d|[一二三四五六七八九十百])"
     cell_regex = ADDRESS_CELL_REGEX
     score = 0.6
 
