@@ -373,6 +373,16 @@ class TestConsistency:
         search.rebuild(package_id=ds["id"])
         assert _names(_search(q="重建")) == ["rebuilt"]
 
+    def test_cli_search_index_rebuild(self, cli):
+        from ckan.cli.cli import ckan
+        factories.Dataset(name="cli-ds", title="命令行重建")
+        search.clear_all()
+        model.Session.commit()
+        assert _search(q="命令行")["count"] == 0
+        result = cli.invoke(ckan, ["search-index", "rebuild"])
+        assert result.exit_code == 0, result.output
+        assert _names(_search(q="命令行")) == ["cli-ds"]
+
     def test_reset_db_empties_the_index(self):
         factories.Dataset(name="stale")
         assert _index_rows() == 1

@@ -76,8 +76,9 @@ class PostgresSearchConnection:
     def session(self):
         return self._session if self._session is not None else model.Session
 
-    def _execute(self, sql: str, params: Optional[dict] = None):
-        ensure_table(self.session.connection())
+    def _execute(self, sql: str, params: Optional[dict] = None, ensure: bool = True):
+        if ensure:
+            ensure_table(self.session.connection())
         return self.session.execute(sa.text(sql), params or {})
 
     # ------------------------------------------------------------ writing
@@ -98,8 +99,8 @@ class PostgresSearchConnection:
             " title_string = EXCLUDED.title_string, terms = EXCLUDED.terms,"
             " tsv = EXCLUDED.tsv, doc = EXCLUDED.doc, data_dict = EXCLUDED.data_dict,"
             " validated_data_dict = EXCLUDED.validated_data_dict, indexed_ts = now()")
-        for doc in docs:
-            self._execute(sql, build_row(doc))
+        for n, doc in enumerate(docs):
+            self._execute(sql, build_row(doc), ensure=n == 0)
         return ""
 
     def delete(self, id: Any = None, q: Optional[str] = None, commit: bool = False,
@@ -215,12 +216,14 @@ class PostgresSearchConnection:
 
         docs: list[dict[str, Any]] = []
         hits: Optional[int] = None
+        checked = False
         if rows > 0:
             bind["_rows"] = rows
             bind["_start"] = start
             sql = ("SELECT " + ", ".join(cols) + " FROM " + TABLE_NAME + " i WHERE " + where
                    + " ORDER BY " + order_by + " LIMIT :_rows OFFSET :_start")
             result = self._execute(sql, bind).mappings().all()
+            checked = True
             for row in result:
                 hits = row["hits"]
                 doc = self._make_doc(row, fl, want_all)
@@ -229,7 +232,8 @@ class PostgresSearchConnection:
                 docs.append(doc)
         if hits is None:
             hits = self._execute("SELECT count(*) FROM " + TABLE_NAME + " i WHERE " + where,
-                                 bind).scalar()
+                                 bind, ensure=not checked).scalar()
+            checked = True
 
         decoded: dict[str, Any] = {"response": {"docs": docs, "numFound": hits}}
         facet_on = str(params.get("facet", "false")).lower() in ("true", "on", "1")
@@ -281,7 +285,7 @@ class PostgresSearchConnection:
             'SELECT t, n FROM r' + limit_sql + ' ORDER BY n DESC, t COLLATE "C"')
         out: dict[str, list] = {f: [] for f in facet_fields}
         by_prefix = {F.term_prefix(f): f for f in facet_fields}
-        for t, n in self._execute(sql, params).all():
+        for t, n in self._execute(sql, params, ensure=False).all():
             cut = t.index(SEP) + 1
             fld = by_prefix.get(t[:cut])
             if fld is not None:
