@@ -8,7 +8,7 @@ from typing import Dict, Iterable, List, Optional
 
 import pandas as pd
 
-from .detect import default_recognizers
+from .detect import _find_batched, default_recognizers
 from .recognizers import STRUCTURED_TYPES
 from .recognizers.base import contains
 
@@ -53,10 +53,9 @@ def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = ()) -> List[dict]:
                 continue
             whole = recognizer.valid_mask(own).to_numpy()
             hits = list(own[whole])
-            for cell in own[~whole]:
-                spans = recognizer.find(cell)
-                if spans:
-                    hits.append(cell[spans[0][0]:spans[0][1]])
+            rest = own[~whole].tolist()
+            for position, spans in _find_batched(recognizer, rest, list(range(len(rest)))):
+                hits.append(rest[position][spans[0][0]:spans[0][1]])
             if hits:
                 findings.append({
                     "column": str(column), "entity_type": recognizer.ENTITY, "count": len(hits),
