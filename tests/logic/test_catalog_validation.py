@@ -83,7 +83,7 @@ def test_temporal_order(make_entry, org):
 
 
 @pytest.mark.ckan_config("ckan.locale_default", "zh_Hans_CN")
-def test_open_type_change_needs_reason_and_is_logged(make_entry, make_org, make_user):
+def test_open_type_change_needs_reason_and_is_logged(make_entry, make_org, make_user, app):
     editor = make_user()
     org = make_org(users=[{"name": editor["name"], "capacity": "editor"}])
     pkg = make_entry(org["id"], user=editor)
@@ -105,3 +105,13 @@ def test_open_type_change_needs_reason_and_is_logged(make_entry, make_org, make_
         ("unconditional", "not_open", "涉及个人隐私", editor["name"]),
         (None, "unconditional", None, editor["name"])]
     assert changes[0]["created"]
+    # and in the dataset's activity stream (history), with the reason
+    acts = helpers.call_action("package_activity_list", id=pkg["id"], include_data=True)
+    marked = [a["data"]["open_type_change"] for a in acts
+              if (a.get("data") or {}).get("open_type_change")]
+    assert marked == [{"old": "unconditional", "new": "not_open", "reason": "涉及个人隐私",
+                       "user": editor["name"]}]
+    page = app.get("/dataset/activity/" + pkg["name"])
+    assert "govopen-activity-open-type-change" in page.body and "涉及个人隐私" in page.body
+    page = app.get("/dataset/" + pkg["name"])
+    assert "govopen-open-type-changes" in page.body and "涉及个人隐私" in page.body

@@ -145,6 +145,8 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
             pkg._govopen_open_type_change = None
             from .logic.action import record_open_type_change
             record_open_type_change(context, pkg_dict.get("id"), change)
+            # picked up by the chained activity_create: the history shows the reason
+            pkg._govopen_recorded_change = {**change, "user": context.get("user")}
 
     def after_dataset_create(self, context, pkg_dict):
         if pkg_dict.get("open_type") and pkg_dict.get("id"):

@@ -311,6 +311,21 @@ def _activity_diff(up, context, data_dict):
 _activity_diff.__name__ = "activity_diff"
 
 
+@tk.chained_action
+def activity_create(up, context, data_dict):
+    """Put a just-recorded open-type change (who, old → new, reason) into the
+    'changed package' activity, so it shows in the dataset's activity stream."""
+    if data_dict.get("activity_type") == "changed package":
+        pkg = model.Package.get(data_dict.get("object_id") or "")
+        change = getattr(pkg, "_govopen_recorded_change", None) if pkg is not None else None
+        if change:
+            pkg._govopen_recorded_change = None
+            data = dict(data_dict.get("data") or {})
+            data["open_type_change"] = change
+            data_dict = {**data_dict, "data": data}
+    return up(context, data_dict)
+
+
 def get_actions() -> dict:
     acts = {f.__name__: f for f in (
         govopen_grant_create, govopen_grant_revoke, govopen_grant_list,
@@ -327,4 +342,5 @@ def get_actions() -> dict:
                      "group_activity_list"):
             acts[name] = _chain_protect(name)
         acts["activity_diff"] = tk.chained_action(tk.side_effect_free(_activity_diff))
+        acts["activity_create"] = activity_create
     return acts
