@@ -432,3 +432,14 @@ def test_pages_and_attachment(world, app):
     assert app.get("/stats/requests").status_code == 200
     csv_text = app.get("/stats/requests.csv").body
     assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("organization,organization_title,received")
+
+
+def test_calendar_page(world, app):
+    tok = {who: helpers.call_action("api_token_create", {"user": world[who]["name"]},
+                                    user=world[who]["name"], name="t")["token"]
+           for who in ("sysadmin", "head_a")}
+    helpers.call_action("govopen_calendar_day_set", {"user": world["sysadmin"]["name"]},
+                        day="2027-10-08", workday=False, name="国庆节")
+    body = app.get("/ckan-admin/calendar?year=2027", headers={"Authorization": tok["sysadmin"]}).body
+    assert 'data-day="2027-10-08"' in body and "国庆节" in body
+    assert app.get("/ckan-admin/calendar?year=2027", headers={"Authorization": tok["head_a"]}).status_code == 403

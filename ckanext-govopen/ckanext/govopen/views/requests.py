@@ -161,6 +161,39 @@ def notifications_read():
     return tk.redirect_to("govopen_requests.mine")
 
 
+@blueprint.route("/ckan-admin/calendar", methods=["GET", "POST"])
+def calendar_admin():
+    """The competent authority enters a year's State Council schedule (or a local
+    holiday) day by day, then marks the year official; due dates recompute."""
+    if not _logged_in():
+        return _login_redirect()
+    ctx = _context()
+    year = request.values.get("year") or str(glue.today_local().year + 1)
+    if request.method == "POST":
+        data = {k: v for k, v in request.form.items() if k != "_csrf_token"}
+        try:
+            if data.get("op") == "year":
+                tk.get_action("govopen_calendar_year_set")(ctx, {
+                    "year": data.get("year"), "official": data.get("official") == "true",
+                    "source": data.get("source"), "jurisdiction": data.get("jurisdiction")})
+            else:
+                tk.get_action("govopen_calendar_day_set")(ctx, {
+                    "day": data.get("day"), "workday": data.get("workday"), "name": data.get("name"),
+                    "source": data.get("source"), "jurisdiction": data.get("jurisdiction"),
+                    "delete": data.get("op") == "delete"})
+            tk.h.flash_success(tk._("Done."))
+        except tk.NotAuthorized as e:
+            return tk.abort(403, str(e))
+        except tk.ValidationError as e:
+            tk.h.flash_error("; ".join("%s: %s" % kv for kv in _errors_summary(e).items()))
+        return tk.redirect_to(tk.url_for("govopen_requests.calendar_admin", year=year))
+    try:
+        listing = tk.get_action("govopen_calendar_list")(ctx, {"year": year})
+    except tk.NotAuthorized as e:
+        return tk.abort(403, str(e))
+    return tk.render("govopen/requests/calendar.html", extra_vars={"listing": listing, "year": year})
+
+
 STATS_COLUMNS = ["organization", "organization_title", "received", "open", "approved", "rejected",
                  "withdrawn", "decided", "median_reply_days", "p90_reply_days", "overdue", "overdue_rate"]
 
