@@ -136,3 +136,17 @@ def test_search_page_facets_and_badges(live_portal, browser, shot):
     assert page.locator("li.dataset-item .govopen-open-type").count() == 3
     shot(page, "search-facets-badges")
     page.close()
+
+
+@pytest.mark.parametrize("prefix,expected", [
+    ("", "有条件开放和不予开放的目录必须填写开放依据"),
+    ("/en", "A conditional or not-open entry needs a legal basis")])
+def test_api_rejects_conditional_without_legal_basis(live_portal, prefix, expected):
+    from govopen_world import VALID_ENTRY
+    r = requests.post(
+        live_portal["url"] + prefix + "/api/3/action/package_create",
+        headers={"Authorization": live_portal["tokens"]["dept_editor"]}, timeout=20,
+        json={"name": "api-no-basis", "title": "无依据", "owner_org": live_portal["dept"]["id"],
+              "open_type": "conditional", "open_conditions": "仅限科研", **VALID_ENTRY})
+    assert r.status_code == 409
+    assert expected in r.json()["error"]["legal_basis"][0]
