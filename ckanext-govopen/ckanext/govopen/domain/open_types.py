@@ -237,3 +237,142 @@ def may_apply(actor: Actor, dataset: Dataset) -> bool:
 
 def on_negative_list(open_type: Optional[str]) -> bool:
     return open_type in NEGATIVE_LIST_TYPES
+
+
+# ==================================================================== publication gate
+# 发布前审查: a file (or a link) reaches anyone outside the department and the
+# competent authority only after (a) its desensitization job succeeded with a clean
+# residual scan and (b) a department reviewer signed the confidentiality review.
+# Files that cannot be desensitized automatically (PDF, images, archives, documents)
+# and external links need the reviewer's explicit attestation instead of (a).
+# The glue (``publication/state.py``) turns the stored job/review row into
+# :class:`Publication`; :func:`publication_passed` feeds ``Resource.publication_passed``.
+
+PUB_QUEUED = "queued"
+PUB_RUNNING = "running"
+PUB_SUCCEEDED = "succeeded"
+PUB_FAILED = "failed"
+PUB_STATES = (PUB_QUEUED, PUB_RUNNING, PUB_SUCCEEDED, PUB_FAILED)
+
+#: the confidentiality review checklist (保密审查); every answer must be True to sign
+REVIEW_CHECKLIST = ("no_state_secret", "no_trade_secret", "personal_data_within_policy",
+                    "open_type_correct")
+REVIEW_CHECKLIST_LABELS = {
+    "no_state_secret": ("不含国家秘密", "Contains no state secret"),
+    "no_trade_secret": ("不含商业秘密", "Contains no trade secret"),
+    "personal_data_within_policy": ("个人信息已按脱敏策略处理，无策略外的个人信息",
+                                    "No personal data beyond what the policy allows"),
+    "open_type_correct": ("开放类型正确", "The open type is right"),
+}
+
+_REASONS.update({
+    "publication_passed": ("已通过脱敏与保密审查，可对外提供。",
+                           "Desensitized and reviewed: may be released."),
+    "publication_none": ("尚未处理：请上传文件或重新运行脱敏任务。",
+                         "Not processed yet: upload the file or re-run the desensitization job."),
+    "publication_outdated": ("文件或脱敏策略已变更，需重新脱敏和审查。",
+                             "The file or the policy changed: it must be desensitized and reviewed again."),
+    "publication_queued": ("脱敏任务排队中。", "The desensitization job is queued."),
+    "publication_running": ("脱敏任务运行中。", "The desensitization job is running."),
+    "publication_failed": ("脱敏任务失败，文件未发布。", "The desensitization job failed; the file is not published."),
+    "publication_residual": ("残留扫描发现个人信息，文件未发布。",
+                             "The residual scan found personal data; the file is not published."),
+    "publication_review": ("等待本部门审核人签署保密审查。",
+                           "Waiting for the department reviewer's confidentiality review."),
+    "publication_attestation": ("该文件无法自动脱敏（或为外部链接），需审核人人工审查并签署确认。",
+                                "This file cannot be desensitized automatically (or is an external "
+                                "link): the reviewer must check it and attest."),
+    "review_not_reviewer": ("只有本部门管理员（审核人）或主管部门可以签署保密审查。",
+                            "Only an admin of the department (its reviewer) or the competent "
+                            "authority may sign the confidentiality review."),
+    "review_not_ready": ("脱敏任务尚未成功完成，暂不能签署审查。",
+                         "The desensitization job has not succeeded yet; the review cannot be signed."),
+    "review_checklist": ("审查清单的每一项都必须确认（是）才能签署。",
+                         "Every checklist answer must be yes (true) to sign."),
+    "review_ok": ("可以签署。", "May sign."),
+    "make_public_ok": ("全部资源已通过发布审查，可以公开。",
+                       "Every resource passed the pre-publication review: may be made public."),
+    "make_public_blocked": ("目录中仍有资源未通过脱敏与保密审查，不能设为公开。请先完成脱敏任务并由审核人签署审查。",
+                            "Some resources of this entry have not passed desensitization and the "
+                            "confidentiality review; the entry cannot be made public. Finish the jobs "
+                            "and have the reviewer sign first."),
+    "publication_view_ok": ("本部门和主管部门可查看发布审查。",
+                            "The department and the competent authority may see the review."),
+    "publication_view_denied": ("只有数据提供部门和主管部门可以查看发布审查状态。",
+                                "Only the providing department and the competent authority may see "
+                                "the pre-publication review."),
+})
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The stored state of one resource's gate, as plain values."""
+    state: Optional[str] = None          # PUB_STATES or None (nothing processed)
+    current: bool = True                 # processed file/link and policy are the current ones
+    residual_passed: bool = False
+    needs_attestation: bool = False      # non-tabular file or external link
+    review_signed: bool = False
+
+
+def publication_status(pub: Optional[Publication]) -> Decision:
+    """Whether the resource passed the gate, and if not, what it waits for."""
+    if pub is None or pub.state is None:
+        return _d(False, "publication_none")
+    if not pub.current:
+        return _d(False, "publication_outdated")
+    if pub.state == PUB_QUEUED:
+        return _d(False, "publication_queued")
+    if pub.state == PUB_RUNNING:
+        return _d(False, "publication_running")
+    if pub.state != PUB_SUCCEEDED:
+        return _d(False, "publication_failed")
+    if not pub.needs_attestation and not pub.residual_passed:
+        return _d(False, "publication_residual")
+    if not pub.review_signed:
+        return _d(False, "publication_attestation" if pub.needs_attestation else "publication_review")
+    return _d(True, "publication_passed")
+
+
+def publication_passed(pub: Optional[Publication]) -> bool:
+    return publication_status(pub).allowed
+
+
+def may_see_publication(actor: Actor, dataset: Dataset) -> Decision:
+    """Job state, report and review: the department (any member) and the authority."""
+    if role_of(actor, dataset) in (ROLE_AUTHORITY, ROLE_DEPARTMENT):
+        return _d(True, "publication_view_ok")
+    return _d(False, "publication_view_denied")
+
+
+def is_reviewer(actor: Actor, dataset: Dataset) -> bool:
+    """The department's reviewer: an admin of the owning organization, or the authority."""
+    if actor.sysadmin:
+        return True
+    return (actor.org_capacities or {}).get(dataset.owner_org or "") == "admin"
+
+
+def may_sign_review(actor: Actor, dataset: Dataset, pub: Optional[Publication],
+                    checklist: Mapping[str, object]) -> Decision:
+    if not is_reviewer(actor, dataset):
+        return _d(False, "review_not_reviewer")
+    if pub is None or not pub.current or pub.state != PUB_SUCCEEDED:
+        return _d(False, "review_not_ready")
+    if not pub.needs_attestation and not pub.residual_passed:
+        return _d(False, "review_not_ready")
+    if any(checklist.get(k) is not True for k in REVIEW_CHECKLIST):
+        return _d(False, "review_checklist")
+    return _d(True, "review_ok")
+
+
+def may_make_public(resources: Iterable[Resource]) -> Decision:
+    """A dataset may become public (private → false) only when every one of its
+    resources passed the gate (``publication_passed`` not False)."""
+    if any(r.publication_passed is False for r in resources):
+        return _d(False, "make_public_blocked")
+    return _d(True, "make_public_ok")
+
+
+def new_dataset_private(actor: Actor) -> bool:
+    """New entries of department members start private; the competent authority's
+    (and the system's) keep CKAN's default."""
+    return not actor.sysadmin
