@@ -218,3 +218,15 @@ def test_table_path_finds_what_the_per_cell_path_finds():
     assert {t for spans in batched.values() for _, _, t, _ in spans} >= {
         "CN_ADDRESS", "CN_PERSON_NAME", "CN_HK_MACAU_PERMIT", "CN_RESIDENT_ID", "CN_MOBILE_PHONE", "CN_LANDLINE",
         "EMAIL_ADDRESS", "IP_ADDRESS", "CN_LICENSE_PLATE", "CN_BANK_CARD", "CN_USCC", "CN_ORG_CODE", "CN_PASSPORT"}
+
+
+def test_vectorized_dates_agree_with_scalar_check():
+    import numpy as np
+
+    from desensitize.recognizers.resident_id import _real_date, real_dates
+
+    cases = [(2000, 2, 29), (1900, 2, 29), (1999, 2, 29), (2024, 4, 31), (2024, 4, 30), (1990, 13, 1),
+             (1990, 0, 10), (1990, 1, 0), (2999, 1, 1), (1949, 12, 31)]
+    years, months, days = (np.array(part) for part in zip(*cases))
+    assert real_dates(years, months, days).tolist() == [_real_date(*c) for c in cases]
+    assert real_dates(years, months, days).tolist() == [True, False, False, False, True, False, False, False, False, True]

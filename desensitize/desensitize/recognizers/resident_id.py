@@ -125,8 +125,16 @@ def _valid_18(ids: list) -> np.ndarray:
     year = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
     month = digits[:, 10] * 10 + digits[:, 11]
     day = digits[:, 12] * 10 + digits[:, 13]
-    dates = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
-    )
-    ok &= (dates.notna() & (dates <= pd.Timestamp.today())).to_numpy()
+    ok &= real_dates(year, month, day)
     return ok
+
+
+def real_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Vectorized ``_real_date`` (pd.to_datetime on a frame of parts was ~100x slower)."""
+    days_in_month = np.array(_DAYS_IN_MONTH)[np.clip(month, 0, 12)]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    valid = (month >= 1) & (month <= 12) & (day >= 1) & (day <= days_in_month)
+    valid &= ~((month == 2) & (day == 29) & ~leap)
+    today_year, today_month, today_day = _today()
+    not_future = (year * 10000 + month * 100 + day) <= today_year * 10000 + today_month * 100 + today_day
+    return valid & not_future
