@@ -17,10 +17,15 @@ KIND = KindDeclaration(
     final_states=("opened", "kept_closed"),
     limit_key="high_demand_review",
     submit_roles=(SYSTEM, SYSADMIN),
-    submit_fields=(FieldSpec("dataset_id", "text", True, "数据集"),
-                   FieldSpec("requester_count", "int", True, "申请人数"),),
+    # dataset_id: the not_open entry; a demand for data not in the catalog has none
+    # (it is routed by the competent authority) and is named by demand_id.
+    submit_fields=(FieldSpec("dataset_id", "text", False, "数据集"),
+                   FieldSpec("requester_count", "int", True, "申请人数"),
+                   FieldSpec("demand_id", "text", False, "数据需求"),),
     actions=actions(
-        ActionSpec("open", ("pending",), "opened", (DEPARTMENT_ADMIN,), (COMMENT,),
+        ActionSpec("open", ("pending",), "opened", (DEPARTMENT_ADMIN,),
+                   (FieldSpec("open_type", "text", False, "开放类型"),
+                    FieldSpec("open_conditions", "text", False, "开放条件"), COMMENT),
                    label_zh="开放", label_en="Open"),
         ActionSpec("keep_closed", ("pending",), "kept_closed", (DEPARTMENT_ADMIN,),
                    (REASONS, LEGAL_BASIS, COMMENT), label_zh="维持不开放", label_en="Keep closed"),

@@ -19,8 +19,13 @@ KIND = KindDeclaration(
     final_states=("corrected", "confirmed", "withdrawn"),
     limit_key="objection",
     submit_roles=(ANY_USER,),
-    submit_fields=(FieldSpec("resource_id", "text", True, "资源"),
-                   FieldSpec("description", "text", True, "异议内容"),),
+    # description = what is wrong; where (row/column/field) and evidence optional;
+    # resource_id optional: a flag may concern the whole dataset (dataset_id).
+    submit_fields=(FieldSpec("resource_id", "text", False, "资源"),
+                   FieldSpec("description", "text", True, "异议内容"),
+                   FieldSpec("dataset_id", "text", False, "数据集"),
+                   FieldSpec("where", "text", False, "问题位置"),
+                   FieldSpec("evidence", "text", False, "证据"),),
     actions=actions(
         ActionSpec("extend", ("submitted",), "extended", DEPT, EXTEND_FIELDS,
                    effect=EFFECT_EXTEND, label_zh="延期", label_en="Extend"),
