@@ -46,6 +46,10 @@ def _as_list(value: Any) -> list:
     return [value]
 
 
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _split_fl(fl: Any) -> list[str]:
     out: list[str] = []
     for item in _as_list(fl):
@@ -86,18 +90,19 @@ class PostgresSearchConnection:
         sql = (
             "INSERT INTO " + TABLE_NAME + " (index_id, id, name, site_id, state, capacity,"
             " permission_labels, metadata_modified,"
-            " metadata_created, title_string, terms, tsv, doc, data_dict,"
+            " metadata_created, title_string, terms, tsv, tsv_head, doc, data_dict,"
             " validated_data_dict, indexed_ts) VALUES (:index_id, :id, :name, :site_id,"
             " :state, :capacity, CAST(:permission_labels AS text[]),"
             " :metadata_modified, :metadata_created, :title_string, CAST(:terms AS text[]),"
-            " CAST(:tsv AS tsvector), CAST(:doc AS jsonb), :data_dict, :validated_data_dict,"
+            " CAST(:tsv AS tsvector), ts_filter(CAST(:tsv AS tsvector), '{a,b}'), CAST(:doc AS jsonb),"
+            " :data_dict, :validated_data_dict,"
             " now()) ON CONFLICT (index_id) DO UPDATE SET id = EXCLUDED.id,"
             " name = EXCLUDED.name, site_id = EXCLUDED.site_id, state = EXCLUDED.state,"
             " capacity = EXCLUDED.capacity, permission_labels = EXCLUDED.permission_labels,"
             " metadata_modified = EXCLUDED.metadata_modified,"
             " metadata_created = EXCLUDED.metadata_created,"
             " title_string = EXCLUDED.title_string, terms = EXCLUDED.terms,"
-            " tsv = EXCLUDED.tsv, doc = EXCLUDED.doc, data_dict = EXCLUDED.data_dict,"
+            " tsv = EXCLUDED.tsv, tsv_head = EXCLUDED.tsv_head, doc = EXCLUDED.doc, data_dict = EXCLUDED.data_dict,"
             " validated_data_dict = EXCLUDED.validated_data_dict, indexed_ts = now()")
         for n, doc in enumerate(docs):
             self._execute(sql, build_row(doc), ensure=n == 0)
@@ -201,48 +206,90 @@ class PostgresSearchConnection:
                                             mm=params.get("mm"))
 
         if compiler.rank_queries:
+            # Rank on the small name/title/tags/groups vector (Solr's boosted fields):
+            # ranking the full text vector meant detoasting it for every match.
             rq = compiler.bind(" | ".join("(%s)" % r for r in compiler.rank_queries))
-            rank_sql = "ts_rank(i.tsv, CAST(%s AS tsquery))" % rq
+            rank_sql = "ts_rank(i.tsv_head, CAST(%s AS tsquery))" % rq
         else:
-            rank_sql = "1.0"
+            rank_sql = "CAST(1.0 AS real)"
         order_by = self._order_by(params.get("sort"), compiler, rank_sql)
+        needs_doc = "i.doc" in order_by
 
         fl = _split_fl(params.get("fl")) or ["*", "score"]
         want_all = "*" in fl
-        cols = ["i.index_id", "i.doc", "%s AS score" % rank_sql, "count(*) OVER () AS hits"]
-        for big in ("data_dict", "validated_data_dict"):
-            if big in fl or want_all:
-                cols.append("i." + big)
+        facet_on = str(params.get("facet", "false")).lower() in ("true", "on", "1")
+        facet_fields = [str(f) for f in _as_list(params.get("facet.field"))]
+        facet_fields = list(dict.fromkeys(facet_fields)) if facet_on else []
 
-        docs: list[dict[str, Any]] = []
-        hits: Optional[int] = None
-        checked = False
+        # One pass over the matches: count, page and facets all read the materialized
+        # set; only the page's rows are then fetched whole.
+        m_cols = ["i.index_id", "%s AS score" % rank_sql, "i.metadata_modified",
+                  "i.metadata_created", "i.name", "i.title_string"]
+        if facet_fields:
+            m_cols.append("i.terms")
+        if needs_doc:
+            m_cols.append("i.doc")
+        sql = ("WITH m AS MATERIALIZED (SELECT " + ", ".join(m_cols) + " FROM " + TABLE_NAME
+               + " i WHERE " + where + ") SELECT (SELECT count(*) FROM m) AS hits")
         if rows > 0:
             bind["_rows"] = rows
             bind["_start"] = start
-            sql = ("SELECT " + ", ".join(cols) + " FROM " + TABLE_NAME + " i WHERE " + where
-                   + " ORDER BY " + order_by + " LIMIT :_rows OFFSET :_start")
-            result = self._execute(sql, bind).mappings().all()
-            checked = True
-            for row in result:
-                hits = row["hits"]
-                doc = self._make_doc(row, fl, want_all)
+            sql += (", (SELECT json_agg(json_build_array(p.index_id, p.score) ORDER BY p.rn)"
+                    " FROM (SELECT i.index_id, i.score, row_number() OVER (ORDER BY "
+                    + order_by + ") AS rn FROM m i ORDER BY " + order_by
+                    + " LIMIT :_rows OFFSET :_start) p) AS page")
+        else:
+            sql += ", NULL AS page"
+        if facet_fields:
+            limit = _int(params, "facet.limit", 100)
+            mincount = _int(params, "facet.mincount", 0)
+            bind["_prefixes"] = [F.term_prefix(f) for f in facet_fields]
+            bind["_mincount"] = max(mincount, 1)
+            limit_sql = ""
+            if limit >= 0:
+                bind["_limit"] = limit
+                limit_sql = " WHERE rn <= :_limit"
+            sql += (
+                ", (SELECT json_agg(json_build_array(t, n) ORDER BY n DESC, t COLLATE \"C\")"
+                " FROM (SELECT t, n, row_number() OVER (PARTITION BY left(t, strpos(t, chr(31)))"
+                " ORDER BY n DESC, t COLLATE \"C\") AS rn FROM (SELECT u.t, count(*) AS n"
+                " FROM m, unnest(m.terms) AS u(t) WHERE left(u.t, strpos(u.t, chr(31)))"
+                " = ANY(CAST(:_prefixes AS text[])) GROUP BY u.t) c WHERE n >= :_mincount) r"
+                + limit_sql + ") AS facets")
+        else:
+            sql += ", NULL AS facets"
+        row = self._execute(sql, bind).mappings().one()
+        hits = int(row["hits"])
+        page = _json(row["page"]) or []
+
+        docs: list[dict[str, Any]] = []
+        if page:
+            cols = ["index_id", "doc"] + [big for big in ("data_dict", "validated_data_dict")
+                                          if big in fl or want_all]
+            fetched = {
+                r["index_id"]: r for r in self._execute(
+                    "SELECT " + ", ".join(cols) + " FROM " + TABLE_NAME
+                    + " WHERE index_id = ANY(:ids)",
+                    {"ids": [p[0] for p in page]}, ensure=False).mappings().all()}
+            for index_id, score in page:
+                found = fetched.get(index_id)
+                if found is None:
+                    continue
+                doc = self._make_doc(dict(found, score=score), fl, want_all)
                 if self.decode_dates:
                     doc = search_common.solr_datetime_decoder(doc)
                 docs.append(doc)
-        if hits is None:
-            hits = self._execute("SELECT count(*) FROM " + TABLE_NAME + " i WHERE " + where,
-                                 bind, ensure=not checked).scalar()
-            checked = True
 
         decoded: dict[str, Any] = {"response": {"docs": docs, "numFound": hits}}
-        facet_on = str(params.get("facet", "false")).lower() in ("true", "on", "1")
-        facet_fields = [str(f) for f in _as_list(params.get("facet.field"))]
-        if facet_on and facet_fields:
-            limit = _int(params, "facet.limit", 100)
-            mincount = _int(params, "facet.mincount", 0)
-            decoded["facet_counts"] = {"facet_fields": self._facets(
-                where, bind, facet_fields, limit, mincount)}
+        if facet_fields:
+            out: dict[str, list] = {f: [] for f in facet_fields}
+            by_prefix = {F.term_prefix(f): f for f in facet_fields}
+            for t, n in _json(row["facets"]) or []:
+                cut = t.index(SEP) + 1
+                fld = by_prefix.get(t[:cut])
+                if fld is not None:
+                    out[fld].extend([t[cut:], int(n)])
+            decoded["facet_counts"] = {"facet_fields": out}
         return pysolr.Results(decoded)
 
     def _make_doc(self, row, fl: list[str], want_all: bool) -> dict[str, Any]:
@@ -264,32 +311,6 @@ class PostgresSearchConnection:
                     out[k] = doc[k]
         if "score" in fl:
             out["score"] = float(row["score"])
-        return out
-
-    def _facets(self, where: str, bind: dict, facet_fields: list[str], limit: int,
-                mincount: int) -> dict[str, list]:
-        prefixes = [F.term_prefix(f) for f in facet_fields]
-        params = dict(bind)
-        params["_prefixes"] = prefixes
-        params["_mincount"] = max(mincount, 1)
-        limit_sql = ""
-        if limit >= 0:
-            params["_limit"] = limit
-            limit_sql = " WHERE rn <= :_limit"
-        sql = (
-            "WITH m AS (SELECT i.terms FROM " + TABLE_NAME + " i WHERE " + where + "), "
-            "c AS (SELECT t, count(*) AS n FROM m, unnest(m.terms) AS u(t) "
-            "WHERE left(t, strpos(t, chr(31))) = ANY(CAST(:_prefixes AS text[])) GROUP BY t), "
-            "r AS (SELECT t, n, row_number() OVER (PARTITION BY left(t, strpos(t, chr(31))) "
-            'ORDER BY n DESC, t COLLATE "C") AS rn FROM c WHERE n >= :_mincount) '
-            'SELECT t, n FROM r' + limit_sql + ' ORDER BY n DESC, t COLLATE "C"')
-        out: dict[str, list] = {f: [] for f in facet_fields}
-        by_prefix = {F.term_prefix(f): f for f in facet_fields}
-        for t, n in self._execute(sql, params, ensure=False).all():
-            cut = t.index(SEP) + 1
-            fld = by_prefix.get(t[:cut])
-            if fld is not None:
-                out[fld].extend([t[cut:], int(n)])
         return out
 
 

@@ -65,15 +65,18 @@ def _terms(doc: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def _tsvector(doc: dict[str, Any]) -> str:
+def _tsvector(doc: dict[str, Any], head_only: bool = False) -> str:
     vb = VectorBuilder()
-    for weight, names in (("A", F.WEIGHT_A), ("B", F.WEIGHT_B),
-                          ("C", F.WEIGHT_C), ("D", F.WEIGHT_D)):
+    groups = (("A", F.WEIGHT_A), ("B", F.WEIGHT_B))
+    if not head_only:
+        groups += (("C", F.WEIGHT_C), ("D", F.WEIGHT_D))
+    for weight, names in groups:
         for name in names:
             vb.add_values(doc.get(name), weight)
-    for field, value in doc.items():
-        if field.startswith(F.WEIGHT_D_PREFIXES):
-            vb.add_values(value, "D")
+    if not head_only:
+        for field, value in doc.items():
+            if field.startswith(F.WEIGHT_D_PREFIXES):
+                vb.add_values(value, "D")
     return vb.literal()
 
 

@@ -12,6 +12,8 @@ One row per indexed dataset (Solr's ``index_id`` is the key):
 ``tsv``        tsvector of Solr's ``text`` copy-fields (weights: A name/title, B tags/
                groups/organization, C notes/resources, D the rest), built by
                :mod:`.tokenizer` (CJK bigrams). GIN-indexed.
+``tsv_head``   ``ts_filter(tsv, '{a,b}')``: the A/B part of ``tsv`` only (small, stays inline): the score is ts_rank on
+               it, so ranking never detoasts the full vector.
 ``metadata_modified``/``metadata_created``/``name``/``title_string``: columns for sorting
                and date ranges (btree).
 ``state``/``capacity``/``site_id``/``permission_labels``: the filters package_search adds
@@ -44,7 +46,7 @@ SEP = "\x1f"        # separates field and value in ``terms``
 _LOCK_KEY = 0x60F0_5EA2C  # arbitrary constant for pg_advisory_xact_lock
 # Stored as the table's comment. When the layout changes, bump it: an older table is
 # dropped and recreated (the index is derived data; run `ckan search-index rebuild`).
-SCHEMA_VERSION = "govopen_search 2"
+SCHEMA_VERSION = "govopen_search 3"
 
 
 def _build_table(metadata: sa.MetaData) -> sa.Table:
@@ -67,6 +69,7 @@ def _build_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("title_string", sa.UnicodeText),
         sa.Column("terms", pg.ARRAY(sa.UnicodeText), nullable=False),
         sa.Column("tsv", pg.TSVECTOR, nullable=False),
+        sa.Column("tsv_head", pg.TSVECTOR, nullable=False),
         sa.Column("doc", pg.JSONB, nullable=False),
         sa.Column("data_dict", sa.UnicodeText),
         sa.Column("validated_data_dict", sa.UnicodeText),
