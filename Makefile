@@ -28,6 +28,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt setup.py
 	$(BIN)/pip install -q --upgrade pip setuptools wheel
 	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps -e .
+	@# Put the two source roots on sys.path as plain entries: setuptools' editable finder runs
+	@# after the path scan, so from the repository root the outer desensitize/ folder would
+	@# otherwise be imported as an empty namespace package instead of the library inside it.
+	$(BIN)/python -c "import sysconfig, pathlib; pathlib.Path(sysconfig.get_paths()['purelib'], 'govopen-src.pth').write_text('$(CURDIR)/desensitize\n$(CURDIR)/ckanext-govopen\n')"
 	touch $@
 
 venv: $(VENV)/.installed
