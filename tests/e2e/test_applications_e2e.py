@@ -140,7 +140,7 @@ def test_apply_extend_approve_download_expire(portal, browser, shot, smtp_sink):
 
     # the citizen downloads through the portal (session) and through the API (token)
     r = citizen.request.get(_download_url(portal))
-    assert r.status == 200 and r.body() == CSV_BYTES
+    assert r.status == 200 and r.body() == CSV_BYTES, r.text()[:3000]
     r = requests.get(_download_url(portal), headers={"Authorization": portal["tokens"]["citizen"]}, timeout=10)
     assert r.status_code == 200 and r.content == CSV_BYTES
     g, logs = _grant_logs(rid)

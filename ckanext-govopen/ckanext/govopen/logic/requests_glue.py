@@ -97,7 +97,37 @@ def db_overrides():
     return overrides, official
 
 
+def _request_cache() -> Optional[dict]:
+    try:
+        from flask import g, has_app_context
+        if not has_app_context():
+            return None
+        if not hasattr(g, "_govopen_cache"):
+            g._govopen_cache = {}
+        return g._govopen_cache
+    except Exception:
+        return None
+
+
+def invalidate_calendar() -> None:
+    cache = _request_cache()
+    if cache is not None:
+        cache.pop("calendar", None)
+
+
 def calendar() -> workdays.Calendar:
+    """The working-day calendar (built once per web request; after a calendar edit
+    call ``invalidate_calendar()``)."""
+    cache = _request_cache()
+    if cache is not None and "calendar" in cache:
+        return cache["calendar"]
+    cal = _build_calendar()
+    if cache is not None:
+        cache["calendar"] = cal
+    return cal
+
+
+def _build_calendar() -> workdays.Calendar:
     j = jurisdiction()
     file_o, file_y = _file_overrides(str(config_dir() / "calendar"))
     db_o, db_y = db_overrides()
@@ -301,6 +331,7 @@ def act(row, action: str, actor: rq.Actor, fields: Dict[str, Any], now: Optional
 def recompute_open_due_dates() -> int:
     """After a calendar change: recompute the due date of every open request."""
     from ..model import Request
+    invalidate_calendar()
     cal, j, n = calendar(), jurisdiction(), 0
     for row in model.Session.query(Request).all():
         snap = snapshot(row)
