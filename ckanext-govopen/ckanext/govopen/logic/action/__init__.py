@@ -334,6 +334,10 @@ def get_actions() -> dict:
     acts["resource_search"] = resource_search
     from . import requests as _requests  # issue 5: applications and requests
     acts.update(_requests.get_actions())
+    from . import publication as _publication  # issue 7: publication gate
+    acts.update(_publication.get_actions())
+    from . import demand as _demand  # issue 8: demand board, reconsideration, objections
+    acts.update(_demand.get_actions())
     import ckan.plugins as p
     if p.plugin_loaded("activity"):
         for name in ("package_activity_list", "activity_show", "activity_data_show",

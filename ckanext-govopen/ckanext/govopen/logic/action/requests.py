@@ -245,6 +245,8 @@ def govopen_request_act(context, data_dict):
             fields["approver"] = u.id
     actor = glue.engine_actor_from_context(context)
     result = glue.act(row, action, actor, fields)
+    from . import demand as _demand  # issue 8: a review answered 'open' opens the entry
+    _demand.before_commit(context, row, result, fields)
     grant = None
     if row.kind == "application" and result.new_state == "approved":
         grant = glue.create_grant_for(row, actor.user_id)
@@ -257,6 +259,7 @@ def govopen_request_act(context, data_dict):
         if fields.get("legal_basis"):
             extra += "\n" + _t("法律依据：", "Legal basis: ") + fields["legal_basis"]
         notifications.notify(row, "decided", extra.strip())
+    _demand.after_commit(context, row, result, fields)  # issue 8: tell the demand's requesters
     out = glue.request_dict(row, actor)
     if grant is not None:
         out["grant"] = glue.grant_dict(grant)

@@ -49,7 +49,8 @@ def govopen_overdue_list(context, data_dict):
 
 def get_auth_functions():
     from .requests import get_auth_functions as _requests_auth  # issue 5: requests
-    return {**_requests_auth(), 
+    from .demand import get_auth_functions as _demand_auth  # issue 8: demand board
+    return {**_requests_auth(), **_demand_auth(), 
         "govopen_grant_create": govopen_grant_create,
         "govopen_grant_list": govopen_grant_list,
         "govopen_negative_list": govopen_public,
@@ -79,6 +80,11 @@ def _chained_datastore_auth(name):
     fn.__name__ = name
     fn = tk.auth_allow_anonymous_access(fn)
     return tk.chained_auth_function(fn)
+
+
+def publication_auth_functions():  # issue 7: publication gate
+    from .publication import get_auth_functions as _publication_auth
+    return _publication_auth()
 
 
 def datastore_auth_functions():
