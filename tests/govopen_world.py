@@ -57,6 +57,41 @@ def upload(data: bytes, filename: str):
     return FileStorage(stream=io.BytesIO(data), filename=filename)
 
 
+ALL_YES = {"no_state_secret": True, "no_trade_secret": True,
+           "personal_data_within_policy": True, "open_type_correct": True}
+
+
+def run_gate(resource_id: str, reviewer: str | None = None, sign: bool = True) -> dict:
+    """Run one resource through the publication gate (issue 7) in this process: its
+    desensitization job, then the confidentiality review signed by ``reviewer``
+    (a user name; default the site user, i.e. the competent authority)."""
+    import ckan.model as model
+    from ckan.tests import helpers
+    from ckanext.govopen.publication import job, state
+    row = state.get_row(resource_id)
+    if row is not None and row.state in ("queued", "running"):
+        job.run(resource_id, row.token)
+        model.Session.remove()
+    if sign:
+        if reviewer is None:
+            reviewer = helpers.call_action("get_site_user", {"ignore_auth": True})["name"]
+        return helpers.call_action("govopen_publication_review", {"user": reviewer},
+                                   id=resource_id, checklist=dict(ALL_YES), note="测试签署")
+    return helpers.call_action("govopen_publication_show", {"ignore_auth": True, "user": ""},
+                               id=resource_id)
+
+
+def publish(package_id: str, reviewer: str | None = None, user: str | None = None) -> dict:
+    """Every resource of a dataset through the gate, then the dataset made public."""
+    from ckan.tests import helpers
+    site = helpers.call_action("get_site_user", {"ignore_auth": True})["name"]
+    pkg = helpers.call_action("package_show", {"user": site}, id=package_id)
+    for res in pkg["resources"]:
+        run_gate(res["id"], reviewer)
+    return helpers.call_action("package_patch", {"user": user or site}, id=package_id,
+                               private=False)
+
+
 def build_world(password: str = "Test-Passw0rd!") -> dict:
     import ckan.model as model
     from ckan.cli.db import _run_migrations
@@ -98,6 +133,9 @@ def build_world(password: str = "Test-Passw0rd!") -> dict:
         ext = helpers.call_action(
             "resource_create", dict(editor_ctx), package_id=pkg["id"], name="外部链接",
             format="JSON", url="https://data.example.invalid/secret-%s.json" % ot)
+        publish(pkg["id"], users["dept_admin"]["name"], users["dept_editor"]["name"])
+        up = helpers.call_action("resource_show", id=up["id"])
+        ext = helpers.call_action("resource_show", id=ext["id"])
         datasets[ot] = {"pkg": helpers.call_action("package_show", id=pkg["id"]),
                         "upload": up, "external": ext}
     cond = datasets["conditional"]["pkg"]["id"]

@@ -41,6 +41,7 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IClick)
     p.implements(p.ISignal)
+    p.implements(p.IResourceController, inherit=True)  # issue 7: publication gate
 
     # ------------------------------------------------------------ IConfigurer
     def update_config(self, config):
@@ -65,7 +66,8 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         return actions.get_actions()
 
     def get_auth_functions(self):
-        return {**auths.get_auth_functions(), **auths.datastore_auth_functions()}
+        return {**auths.get_auth_functions(), **auths.datastore_auth_functions(),
+                **auths.publication_auth_functions()}
 
     # ------------------------------------------------------------ IPackageController
     def after_dataset_show(self, context, pkg_dict):
@@ -147,18 +149,56 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
             record_open_type_change(context, pkg_dict.get("id"), change)
             # picked up by the chained activity_create: the history shows the reason
             pkg._govopen_recorded_change = {**change, "user": context.get("user")}
+        self._publication_sync(context, pkg_dict)
 
     def after_dataset_create(self, context, pkg_dict):
         if pkg_dict.get("open_type") and pkg_dict.get("id"):
             from .logic.action import record_open_type_change
             record_open_type_change(context, pkg_dict["id"], {
                 "old": None, "new": pkg_dict["open_type"], "reason": None})
+        self._publication_sync(context, pkg_dict)
+
+    # ------------------------------------------------------------ publication gate (issue 7)
+    # A new or replaced file/link resets its resource's gate row (publication/state.py).
+    # resource_create/update write the file after package_update: the file is taken
+    # out of the public upload path and the job queued in after_resource_*; a direct
+    # package_create/update has written its files already.
+    def _publication_sync(self, context, pkg_dict):
+        from .publication import state as pub_state
+        pkg_id = (pkg_dict or {}).get("id")
+        if not pkg_id:
+            return
+        ready = pub_state.sync_package(pkg_id, context,
+                                       files_ready=not context.get("__govopen_files_pending"))
+        pub_state.enqueue(ready)  # the job waits for this transaction to commit
+
+    def before_resource_create(self, context, resource):
+        context["__govopen_files_pending"] = True
+
+    def before_resource_update(self, context, current, resource):
+        context["__govopen_files_pending"] = True
+
+    def _publication_after_resource(self, context, resource):
+        import ckan.model as model
+        from .publication import state as pub_state
+        context.pop("__govopen_files_pending", None)
+        ready = pub_state.sync_package(resource.get("package_id"), context, files_ready=True)
+        model.repo.commit()
+        pub_state.enqueue(ready)
+        model.repo.commit()
+
+    def after_resource_create(self, context, resource):
+        self._publication_after_resource(context, resource)
+
+    def after_resource_update(self, context, resource):
+        self._publication_after_resource(context, resource)
 
     # ------------------------------------------------------------ IBlueprint
     def get_blueprint(self):
         from .views import get_blueprints
         from .views.requests import blueprint as requests_bp  # issue 5: applications
-        return get_blueprints() + [requests_bp]
+        from .views.publication import blueprint as publication_bp  # issue 7: publication gate
+        return get_blueprints() + [requests_bp, publication_bp]
 
     # ------------------------------------------------------------ IMiddleware
     def make_middleware(self, app, config):

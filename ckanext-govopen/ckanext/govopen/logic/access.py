@@ -95,9 +95,10 @@ def dataset_value(pkg: Any) -> ot.Dataset:
 def resource_value(res: Optional[dict]) -> Optional[ot.Resource]:
     if not res:
         return None
-    passed = res.get("publication_passed")  # the later publication gate sets this
-    if isinstance(passed, str):
-        passed = {"true": True, "false": False}.get(passed.lower())
+    # issue 7: the publication gate's stored state, never a value carried in the dict
+    # (a resource extra named publication_passed can be set by whoever edits it)
+    from ..publication.state import resource_passed
+    passed = resource_passed(res)
     return ot.Resource(id=res.get("id"), publication_passed=passed)
 
 
