@@ -113,11 +113,11 @@ def load(engine, n: int, seed: int) -> None:
     base = datetime(2026, 11, 1, tzinfo=timezone.utc)
     cols = ["index_id", "id", "name", "site_id", "state", "capacity", "permission_labels",
             "metadata_modified", "metadata_created",
-            "title_string", "terms", "tsv", "tsv_head", "doc", "data_dict", "validated_data_dict"]
+            "title_string", "terms", "facet_terms", "tsv", "tsv_head", "doc", "data_dict", "validated_data_dict"]
     sql = ("INSERT INTO " + TABLE_NAME + " (" + ", ".join(cols) + ") VALUES %s")
     template = ("(%(index_id)s, %(id)s, %(name)s, %(site_id)s, %(state)s, %(capacity)s,"
                 " %(permission_labels)s::text[], %(metadata_modified)s,"
-                " %(metadata_created)s, %(title_string)s, %(terms)s::text[],"
+                " %(metadata_created)s, %(title_string)s, %(terms)s::text[], %(facet_terms)s::text[],"
                 " %(tsv)s::tsvector, ts_filter(%(tsv)s::tsvector, '{a,b}'), %(doc)s::jsonb, %(data_dict)s, %(validated_data_dict)s)")
     t0 = time.time()
     raw = engine.raw_connection()

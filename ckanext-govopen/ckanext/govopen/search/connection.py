@@ -90,10 +90,11 @@ class PostgresSearchConnection:
         sql = (
             "INSERT INTO " + TABLE_NAME + " (index_id, id, name, site_id, state, capacity,"
             " permission_labels, metadata_modified,"
-            " metadata_created, title_string, terms, tsv, tsv_head, doc, data_dict,"
+            " metadata_created, title_string, terms, facet_terms, tsv, tsv_head, doc, data_dict,"
             " validated_data_dict, indexed_ts) VALUES (:index_id, :id, :name, :site_id,"
             " :state, :capacity, CAST(:permission_labels AS text[]),"
             " :metadata_modified, :metadata_created, :title_string, CAST(:terms AS text[]),"
+            " CAST(:facet_terms AS text[]),"
             " CAST(:tsv AS tsvector), ts_filter(CAST(:tsv AS tsvector), '{a,b}'), CAST(:doc AS jsonb),"
             " :data_dict, :validated_data_dict,"
             " now()) ON CONFLICT (index_id) DO UPDATE SET id = EXCLUDED.id,"
@@ -102,6 +103,7 @@ class PostgresSearchConnection:
             " metadata_modified = EXCLUDED.metadata_modified,"
             " metadata_created = EXCLUDED.metadata_created,"
             " title_string = EXCLUDED.title_string, terms = EXCLUDED.terms,"
+            " facet_terms = EXCLUDED.facet_terms,"
             " tsv = EXCLUDED.tsv, tsv_head = EXCLUDED.tsv_head, doc = EXCLUDED.doc, data_dict = EXCLUDED.data_dict,"
             " validated_data_dict = EXCLUDED.validated_data_dict, indexed_ts = now()")
         for n, doc in enumerate(docs):
@@ -225,8 +227,11 @@ class PostgresSearchConnection:
         # set; only the page's rows are then fetched whole.
         m_cols = ["i.index_id", "%s AS score" % rank_sql, "i.metadata_modified",
                   "i.metadata_created", "i.name", "i.title_string"]
+        facet_col = "facet_terms"
+        if any(f in F.NOT_IN_FACET_TERMS for f in facet_fields):
+            facet_col = "terms"
         if facet_fields:
-            m_cols.append("i.terms")
+            m_cols.append("i.%s AS terms" % facet_col)
         if needs_doc:
             m_cols.append("i.doc")
         sql = ("WITH m AS MATERIALIZED (SELECT " + ", ".join(m_cols) + " FROM " + TABLE_NAME

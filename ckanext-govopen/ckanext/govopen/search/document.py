@@ -92,6 +92,7 @@ def build_row(solr_doc: dict[str, Any]) -> dict[str, Any]:
         if F.is_date(key) and isinstance(doc[key], str):
             doc[key] = _solr_date(doc[key])
     title_string = doc.get("title_string")
+    terms = _terms(doc)
     return {
         "index_id": str(doc.get("index_id") or doc["id"]),
         "id": str(doc["id"]),
@@ -104,7 +105,9 @@ def build_row(solr_doc: dict[str, Any]) -> dict[str, Any]:
         "metadata_modified": _timestamp(doc.get("metadata_modified")),
         "metadata_created": _timestamp(doc.get("metadata_created")),
         "title_string": title_string if isinstance(title_string, str) else None,
-        "terms": _terms(doc),
+        "terms": terms,
+        "facet_terms": [t for t in terms
+                        if t[:t.index(F.SEP)] not in F.NOT_IN_FACET_TERMS],
         "tsv": _tsvector(doc),
         "doc": json.dumps(doc, ensure_ascii=False, default=str),
         "data_dict": data_dict if isinstance(data_dict, str) or data_dict is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from .schema import SEP
+from .schema import SEP  # noqa: F401 - re-exported
 
 TEXT_FIELDS = {
     "title", "notes", "author", "author_email", "maintainer", "maintainer_email",
@@ -36,6 +36,15 @@ WEIGHT_D = ("text", "license", "url", "ckan_url", "download_url", "res_url",
 WEIGHT_D_PREFIXES = ("extras_", "res_extras_", "vocab_")
 
 MAX_TERM_CHARS = 256
+
+# Unique-per-dataset or structural string fields: kept in ``terms`` (exact fq, facets
+# still work) but left out of ``facet_terms``, the compact copy facet counting unnests.
+NOT_IN_FACET_TERMS = {
+    "id", "index_id", "name", "site_id", "entity_type", "url", "ckan_url", "download_url",
+    "res_url", "creator_user_id", "title_string", "permission_labels", "capacity", "state",
+    "license_title", "version", "owner_org", "type", "dataset_type", "isopen", "private",
+    "num_resources", "num_tags",
+}
 
 # exact matches on these fields use their own column instead of ``terms``
 COLUMN_FIELDS = {"state": "state", "capacity": "capacity", "site_id": "site_id",

@@ -9,6 +9,8 @@ One row per indexed dataset (Solr's ``index_id`` is the key):
                organization, res_format, license_id, capacity, state, permission_labels,
                open_type, ...). GIN-indexed: exact ``fq`` filters are array containment and
                facet counts are one ``unnest`` over the matched rows.
+``facet_terms`` the part of ``terms`` worth faceting (no ids, URLs, states...): small,
+               so counting facets over many matches unnests a few entries per row.
 ``tsv``        tsvector of Solr's ``text`` copy-fields (weights: A name/title, B tags/
                groups/organization, C notes/resources, D the rest), built by
                :mod:`.tokenizer` (CJK bigrams). GIN-indexed.
@@ -46,7 +48,7 @@ SEP = "\x1f"        # separates field and value in ``terms``
 _LOCK_KEY = 0x60F0_5EA2C  # arbitrary constant for pg_advisory_xact_lock
 # Stored as the table's comment. When the layout changes, bump it: an older table is
 # dropped and recreated (the index is derived data; run `ckan search-index rebuild`).
-SCHEMA_VERSION = "govopen_search 3"
+SCHEMA_VERSION = "govopen_search 4"
 
 
 def _build_table(metadata: sa.MetaData) -> sa.Table:
@@ -68,6 +70,7 @@ def _build_table(metadata: sa.MetaData) -> sa.Table:
         sa.Column("metadata_created", sa.DateTime(timezone=True)),
         sa.Column("title_string", sa.UnicodeText),
         sa.Column("terms", pg.ARRAY(sa.UnicodeText), nullable=False),
+        sa.Column("facet_terms", pg.ARRAY(sa.UnicodeText), nullable=False),
         sa.Column("tsv", pg.TSVECTOR, nullable=False),
         sa.Column("tsv_head", pg.TSVECTOR, nullable=False),
         sa.Column("doc", pg.JSONB, nullable=False),
