@@ -14,6 +14,10 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
+# These tests are about requests and grants; the publication gate (issue 7: new
+# entries start private, files must pass review) is tested in its own module.
+pytestmark = pytest.mark.ckan_config("govopen.publication.gate", "false")
+
 VALID_ID = "11010519491231002X"
 VALID_USCC = "91110000600037341L"
 
@@ -186,6 +190,8 @@ class TestVisibility:
         assert seen["available_actions"] == [] and "identity_number" not in seen
         with pytest.raises(helpers.logic.NotAuthorized):
             call("govopen_request_act", world["member_a"], id=r["id"], action="approve")
+        # the competent authority sees every request but does not decide applications
+        assert call("govopen_request_show", world["sysadmin"], id=r["id"])["available_actions"] == []
         # the applicant cannot decide their own application
         with pytest.raises(helpers.logic.NotAuthorized):
             call("govopen_request_act", world["citizen"], id=r["id"], action="approve")
@@ -211,6 +217,11 @@ class TestVisibility:
         with pytest.raises(helpers.logic.NotAuthorized):
             call("govopen_department_grant_list", world["head_b"], organization=world["dept_a"]["id"])
         assert len(call("govopen_department_grant_list", world["head_a"], organization=world["dept_a"]["id"])) == 1
+        gid = call("govopen_my_grants", world["citizen"])[0]["id"]
+        assert call("govopen_grant_download_list", world["citizen"], grant_id=gid) == []
+        for who in ("citizen2", "head_b", "enterprise"):
+            with pytest.raises(helpers.logic.NotAuthorized):
+                call("govopen_grant_download_list", world[who], grant_id=gid)
 
 
 # ------------------------------------------------------------------ transitions
