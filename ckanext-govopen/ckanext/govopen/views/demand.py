@@ -1,0 +1,276 @@
+"""Demand board pages (数据需求), the dataset-page panel (open demand, “我也需要”,
+objections and their outcomes) and the department's oversight dashboard
+(reviews, directions to open, objections; overdue first).
+
+Views call actions and render; no rule is decided here or in the templates.
+Labels are Chinese first (English under /en), from :func:`labels`.
+
+Routes:
+  GET  /demand                          the public board (q, organization, state)
+  POST /demand/new                      file a demand for data not in the catalog
+  GET  /demand/<id>                     one demand: state, due dates, answers, whole history
+  POST /demand/<id>/second              “我也需要”
+  POST /demand/<id>/act                 a transition of its review / reconsideration (govopen_request_act)
+  POST /demand/<id>/reconsider          a requester files a reconsideration
+  POST /demand/<id>/route               the authority routes a not-in-catalog demand
+  POST /demand/<id>/fulfil              the department opens the entry as directed
+  POST /dataset/<id>/demand             ask for a not_open entry (or second its open demand)
+  POST /dataset/<id>/objection          flag the dataset or one of its resources
+  GET  /dashboard/oversight             the department's reviews, directions and objections
+"""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+from ..logic import requests_glue as glue
+
+blueprint = Blueprint("govopen_demand", __name__)
+
+_LABELS = {
+    "board": ("数据需求", "Data demands"),
+    "board_intro": ("提出您需要但尚未开放的数据；附议人数达到标准后，提供部门须在规定期限内审查并答复。",
+                    "Ask for data that is not open; when enough people ask, the department must review and answer."),
+    "second": ("我也需要", "I need this too"),
+    "seconded": ("您已附议", "You asked for this"),
+    "ask": ("申请开放此数据", "Ask to open this data"),
+    "requesters": ("需求人数", "Requesters"),
+    "state": ("状态", "State"),
+    "due": ("答复期限", "Due date"),
+    "department": ("提供部门", "Department"),
+    "suggested": ("建议部门", "Suggested department"),
+    "title": ("标题", "Title"),
+    "description": ("说明", "Description"),
+    "new": ("提出目录外数据需求", "Ask for data not in the catalog"),
+    "submit": ("提交", "Submit"),
+    "search": ("搜索", "Search"),
+    "all_states": ("全部状态", "All states"),
+    "all_orgs": ("全部部门", "All departments"),
+    "answer": ("部门答复", "Department's answer"),
+    "reasons": ("理由", "Reasons"),
+    "legal_basis": ("法律依据", "Legal basis"),
+    "reconsideration": ("复核", "Reconsideration"),
+    "file_reconsideration": ("申请复核", "File a reconsideration"),
+    "filing_deadline": ("复核申请截止", "File by"),
+    "direction": ("责令开放", "Direction to open"),
+    "open_by": ("开放期限", "Open by"),
+    "fulfil": ("按责令开放", "Open as directed"),
+    "route": ("分派部门", "Route to a department"),
+    "history": ("办理记录", "History"),
+    "time": ("时间", "Time"), "by": ("办理人", "By"), "action": ("操作", "Action"),
+    "from": ("原状态", "From"), "to": ("新状态", "To"), "note": ("说明", "Note"),
+    "login_to_second": ("登录后可附议", "Log in to ask for this"),
+    "objections": ("数据疑义", "Objections"),
+    "flag": ("反馈数据疑义", "Flag doubtful or wrong data"),
+    "what": ("问题描述", "What is wrong"), "where": ("问题位置", "Where"), "evidence": ("证据", "Evidence"),
+    "resource": ("资源", "Resource"), "whole_dataset": ("整个数据集", "The whole dataset"),
+    "resolved": ("已处理", "Resolved"), "overdue": ("已逾期", "Overdue"),
+    "new_version": ("更正后的新版本", "Corrected version"), "explanation": ("核实说明", "Explanation"),
+    "extension": ("延期", "Extension"),
+    "oversight": ("部门办理台账", "Department dashboard"),
+    "reviews": ("高需求审查", "High-demand reviews"),
+    "directions": ("责令开放事项", "Directions to open"),
+    "demand": ("数据需求", "Demand"), "none": ("暂无", "None"),
+    "open_type": ("开放类型", "Open type"),
+    "unconditional": ("无条件开放", "Unconditional"), "conditional": ("有条件开放", "Conditional"),
+    "window": ("统计期（天）", "Window (days)"), "threshold": ("标准", "Threshold"),
+    "requests_page": ("办理页面", "Request page"),
+}
+
+
+def labels() -> dict:
+    en = glue.is_en()
+    return {k: (v[1] if en else v[0]) for k, v in _LABELS.items()}
+
+
+def _context():
+    return {"user": current_user.name if current_user and not current_user.is_anonymous else "",
+            "auth_user_obj": current_user}
+
+
+def _logged_in():
+    return current_user and not current_user.is_anonymous
+
+
+def _login_redirect(came_from=None):
+    return tk.redirect_to(tk.url_for("user.login", came_from=came_from or request.full_path))
+
+
+def _flash_error(e):
+    if isinstance(e, tk.ValidationError):
+        err = {k: "; ".join(str(x) for x in v) if isinstance(v, list) else str(v)
+               for k, v in (e.error_dict or {}).items()}
+        msg = err.pop("message", None)
+        err.pop("rule", None)
+        tk.h.flash_error(msg or "; ".join("%s: %s" % kv for kv in err.items()))
+    else:
+        tk.h.flash_error(str(e))
+
+
+def _form():
+    return {k: v for k, v in request.form.items() if k != "_csrf_token" and v != ""}
+
+
+def _call(name, data, ok_message=None):
+    try:
+        out = tk.get_action(name)(_context(), data)
+    except (tk.ValidationError, tk.NotAuthorized) as e:
+        _flash_error(e)
+        return None
+    if ok_message:
+        tk.h.flash_success(ok_message)
+    return out
+
+
+# ------------------------------------------------------------------ board
+@blueprint.route("/demand")
+def index():
+    ctx = _context()
+    args = {k: request.args.get(k) for k in ("q", "organization", "state") if request.args.get(k)}
+    rows = tk.get_action("govopen_demand_list")(ctx, args)
+    orgs = tk.get_action("organization_list")(ctx, {"all_fields": True})
+    from ..domain import demand as dm
+    states = [(s, dm.STATE_LABELS[s][1 if glue.is_en() else 0]) for s in dm.STATES]
+    return tk.render("govopen/demand/index.html", extra_vars={
+        "rows": rows, "args": args, "orgs": orgs, "states": states, "L": labels(),
+        "logged_in": _logged_in()})
+
+
+@blueprint.route("/demand/new", methods=["POST"])
+def new():
+    if not _logged_in():
+        return _login_redirect(tk.url_for("govopen_demand.index"))
+    out = _call("govopen_demand_create", _form())
+    if out is None:
+        return tk.redirect_to("govopen_demand.index")
+    return tk.redirect_to("govopen_demand.read", id=out["id"])
+
+
+@blueprint.route("/demand/<id>")
+def read(id):
+    try:
+        d = tk.get_action("govopen_demand_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Not found"))
+    specs = {}
+    review = d.get("review")
+    if review and d["viewer"]["review_actions"]:
+        specs = glue.action_labels("high_demand_review")
+    recon_actions = []
+    authority = False
+    if _logged_in() and d.get("reconsiderations"):
+        last = d["reconsiderations"][-1]
+        try:
+            shown = tk.get_action("govopen_request_show")(_context(), {"id": last["id"]})
+            recon_actions = [(n, shown["action_specs"][n]) for n in shown["available_actions"]
+                             if n != "withdraw"]
+            authority = "sysadmin" in shown.get("viewer_roles", [])
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            pass
+    orgs = tk.get_action("organization_list")(_context(), {"all_fields": True}) \
+        if d["viewer"]["may_route"] else []
+    return tk.render("govopen/demand/read.html", extra_vars={
+        "d": d, "L": labels(), "review_specs": specs, "recon_actions": recon_actions,
+        "authority": authority, "orgs": orgs, "logged_in": _logged_in()})
+
+
+@blueprint.route("/demand/<id>/second", methods=["POST"])
+def second(id):
+    if not _logged_in():
+        return _login_redirect(tk.url_for("govopen_demand.read", id=id))
+    _call("govopen_demand_second", {"id": id}, labels()["seconded"])
+    return tk.redirect_to("govopen_demand.read", id=id)
+
+
+@blueprint.route("/demand/<id>/act", methods=["POST"])
+def act(id):
+    if not _logged_in():
+        return _login_redirect(tk.url_for("govopen_demand.read", id=id))
+    data = _form()
+    data["id"] = data.pop("request_id", "")
+    _call("govopen_request_act", data, tk._("Done."))
+    return tk.redirect_to("govopen_demand.read", id=id)
+
+
+@blueprint.route("/demand/<id>/reconsider", methods=["POST"])
+def reconsider(id):
+    if not _logged_in():
+        return _login_redirect(tk.url_for("govopen_demand.read", id=id))
+    d = tk.get_action("govopen_demand_show")(_context(), {"id": id})
+    _call("govopen_reconsideration_create", {"request_id": d["review_request_id"],
+                                             "reasons": request.form.get("reasons", "")}, tk._("Done."))
+    return tk.redirect_to("govopen_demand.read", id=id)
+
+
+@blueprint.route("/demand/<id>/route", methods=["POST"])
+def route(id):
+    if not _logged_in():
+        return _login_redirect(tk.url_for("govopen_demand.read", id=id))
+    _call("govopen_demand_route", {"id": id, "org_id": request.form.get("org_id", "")}, tk._("Done."))
+    return tk.redirect_to("govopen_demand.read", id=id)
+
+
+@blueprint.route("/demand/<id>/fulfil", methods=["POST"])
+def fulfil(id):
+    if not _logged_in():
+        return _login_redirect(tk.url_for("govopen_demand.read", id=id))
+    data = _form()
+    _call("govopen_direction_fulfil", data, tk._("Done."))
+    return tk.redirect_to("govopen_demand.read", id=id)
+
+
+# ------------------------------------------------------------------ dataset page
+@blueprint.route("/dataset/<id>/demand", methods=["POST"])
+def dataset_demand(id):
+    if not _logged_in():
+        return _login_redirect(tk.url_for("dataset.read", id=id))
+    out = _call("govopen_demand_create", {"package_id": id}, labels()["seconded"])
+    return tk.redirect_to("dataset.read", id=id)
+
+
+@blueprint.route("/dataset/<id>/objection", methods=["POST"])
+def dataset_objection(id):
+    if not _logged_in():
+        return _login_redirect(tk.url_for("dataset.read", id=id))
+    data = _form()
+    data["package_id"] = id
+    _call("govopen_objection_create", data, tk._("Done."))
+    return tk.redirect_to("dataset.read", id=id)
+
+
+def demand_panel(pkg_id: str) -> dict:
+    """What the dataset page shows: its current demand (if any), its objections,
+    and whether the visitor may ask / second / flag. Used by the snippet."""
+    ctx = _context()
+    try:
+        demands = tk.get_action("govopen_demand_list")(ctx, {"package_id": pkg_id})
+        current = demands[0] if demands else None
+        if current is not None:
+            current = tk.get_action("govopen_demand_show")(ctx, {"id": current["id"]})
+        flags = tk.get_action("govopen_objection_list")(ctx, {"package_id": pkg_id})
+    except Exception:
+        import logging
+        logging.getLogger(__name__).exception("demand panel")
+        return {"demand": None, "objections": [], "L": labels(), "logged_in": _logged_in()}
+    return {"demand": current, "objections": flags, "L": labels(), "logged_in": bool(_logged_in())}
+
+
+@blueprint.app_context_processor
+def _panel_helper():
+    # a template function for the dataset-page snippet (no shared helper registry edit needed)
+    return {"govopen_demand_panel": demand_panel}
+
+
+# ------------------------------------------------------------------ department dashboard
+@blueprint.route("/dashboard/oversight")
+def oversight():
+    if not _logged_in():
+        return _login_redirect()
+    ctx = _context()
+    directions = tk.get_action("govopen_direction_list")(ctx, {})
+    reviews = tk.get_action("govopen_request_list")(ctx, {"scope": "department", "kind": "high_demand_review"})
+    objections = tk.get_action("govopen_request_list")(ctx, {"scope": "department", "kind": "objection"})
+    return tk.render("govopen/demand/dashboard.html", extra_vars={
+        "directions": directions, "reviews": reviews, "objections": objections, "L": labels()})
