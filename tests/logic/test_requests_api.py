@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-import threading
-import time
-import uuid
 
 import pytest
 
 import ckan.model as model
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 # These tests are about requests and grants; the publication gate (issue 7: new
 # entries start private, files must pass review) is tested in its own module.

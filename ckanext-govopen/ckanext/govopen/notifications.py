@@ -19,7 +19,6 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from .domain import requests as rq
-from .domain import workdays
 from .logic import requests_glue as glue
 
 log = logging.getLogger(__name__)

@@ -40,7 +40,7 @@ import hashlib
 import hmac
 import logging
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, List, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
