@@ -230,7 +230,7 @@ def reset(row, res, pkg, user_id: Optional[str], reason: str) -> None:
         row.original_path = row.original_name = None
     else:
         row.state = ot.PUB_QUEUED
-        if reason != "policy":  # a new upload: its file is not taken yet
+        if reason == "upload":  # a new upload: its file is not taken yet
             row.original_path = None
             row.original_name = (_res_get(res, "url") or "").rsplit("/", 1)[-1] or None
             row.uploaded_by = user_id
