@@ -74,7 +74,14 @@ def govopen_to_shanghai(value, fmt="%Y-%m-%d %H:%M"):
 
 
 def get_helpers():
-    return {f.__name__: f for f in (
+    helpers = {f.__name__: f for f in (
         govopen_open_type_label, govopen_share_type_label, govopen_update_cycle_label,
         govopen_update_status, govopen_format_readability, govopen_choice_label,
         govopen_open_type_changes, govopen_access_message, govopen_to_shanghai)}
+    helpers.update(_home_helpers())  # home page / header / footer (home_helpers.py)
+    return helpers
+
+
+def _home_helpers():
+    from .home_helpers import get_helpers as home
+    return home()
