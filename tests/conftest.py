@@ -13,7 +13,12 @@ Run with ``pytest --ckan-ini=test-govopen.ini`` (CKAN's pytest plugin supplies
 ``make_user``         factory: ``make_user(kind="citizen"|"enterprise"|None)`` → user dict.
 ``make_org``          factory: ``make_org(users=[{"name":…, "capacity":"editor"}])``.
 ``make_entry``        factory: a valid catalog entry (scheming fields) for an org;
-                      keyword arguments override fields, ``resources=[…]``.
+                      keyword arguments override fields, ``resources=[…]``. Public
+                      (private=False) unless it has resources (the publication gate
+                      refuses a public entry with unreviewed files).
+``run_gate``/``publish`` (tests/govopen_world.py) run a resource / every resource of an
+                      entry through the publication gate (job + signed review), the
+                      latter then makes the entry public.
 
 Shared constants and the world builder live in ``tests/govopen_world.py`` (import
 them from there: ``tests/e2e/conftest.py`` shadows the name ``conftest``).
@@ -86,6 +91,10 @@ def make_entry(clean_db):
         if open_type == "conditional":
             data["open_conditions"] = CONDITIONS
         data.update(kw)
+        if not data.get("resources"):
+            # public as before the publication gate (issue 7), where new entries of
+            # department members start private; an entry without files may be public
+            data.setdefault("private", False)
         if user is None:
             user = helpers.call_action("get_site_user", {"ignore_auth": True})
         context = {"user": user["name"]}

@@ -74,13 +74,14 @@ def _wait_for_row(resource_id, token, seconds=15.0):
     """The enqueuing transaction may commit a moment after the job starts."""
     import ckan.model as model
     from ..model import Publication
-    deadline = time.time() + seconds
+    started = time.time()
     while True:
         model.Session.remove()
         row = model.Session.query(Publication).get(resource_id)
         if row is not None and row.token == token:
             return row
-        if time.time() > deadline:
+        # no row at all after a few seconds: not this database's resource (or gone)
+        if time.time() - started > (seconds if row is not None else min(seconds, 4.0)):
             return None
         time.sleep(0.3)
 
