@@ -139,6 +139,11 @@ def test_demand_review_reconsideration_direction(portal, browser, shot):
     assert api(portal, "package_show", head_tok, id=pkg["id"])["open_type"] == "unconditional"
     d = api(portal, "govopen_demand_show", id=demand_id)
     assert d["state"] == "fulfilled"
+    # the publication gate (issue 7) still decides each file: the world's files passed
+    # desensitization and the reviewer's sign-off, so the opened entry's file is public now
+    up = portal["datasets"]["not_open"]["upload"]["id"]
+    check = api(portal, "govopen_access_check", id=pkg["id"], resource_id=up)
+    assert check["resources"][up]["allowed"], check
 
     # anyone sees the whole history
     ctx = browser.new_context(locale="zh-CN")
