@@ -67,6 +67,11 @@ def test_only_the_authority_decides(kept_closed):
             call("govopen_request_act", who, id=r["id"], action="uphold", reasons="维持")
     with pytest.raises(tk.ValidationError):
         call("govopen_request_act", k["sysadmin"], id=r["id"], action="direct_open", reasons="应开放")
+    # the contested department sees the reconsideration but has no action on it; others do not see it
+    seen = call("govopen_request_show", k["head_a"], id=r["id"])
+    assert seen["available_actions"] == []
+    with pytest.raises(tk.NotAuthorized):
+        call("govopen_request_show", k["head_b"], id=r["id"])
     out = call("govopen_request_act", k["sysadmin"], id=r["id"], action="uphold", reasons="部门理由成立")
     assert out["state"] == "upheld"
     shown = call("govopen_demand_show", None, id=k["demand"]["id"])

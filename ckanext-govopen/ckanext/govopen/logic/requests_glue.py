@@ -358,8 +358,14 @@ def roles_of(actor: rq.Actor, row) -> frozenset:
 
 
 def may_view(actor: rq.Actor, row) -> bool:
-    """The parties, the answering department and the competent authority."""
-    return bool(actor.user_id) and bool(roles_of(actor, row))
+    """The parties, the answering department and the competent authority (and, for a
+    reconsideration, the department whose answer is contested: it sees, never decides)."""
+    if not actor.user_id:
+        return False
+    if roles_of(actor, row):
+        return True
+    contested = (row.fields or {}).get("original_department_id") if row.kind == "reconsideration" else None
+    return bool(contested and contested in actor.org_roles)  # issue 8
 
 
 def is_reviewer(actor: rq.Actor, row) -> bool:
