@@ -117,6 +117,13 @@ def test_direction_overdue(kept_closed):
     dirs = call("govopen_direction_list", k["head_a"])
     assert dirs[0]["status"] == "overdue" and dirs[0]["overdue"]
     assert call("govopen_demand_show", None, id=k["demand"]["id"])["state"] == "direction_overdue"
+    from ckanext.govopen import notifications
+    notifications.notify_due()
+    notes = [n for n in call("govopen_notification_list", k["head_a"]) if n["kind"] == "direction_overdue"]
+    assert len(notes) == 1 and "责令开放期限" in notes[0]["message"]
+    notifications.notify_due()  # idempotent
+    assert len([n for n in call("govopen_notification_list", k["head_a"])
+                if n["kind"] == "direction_overdue"]) == 1
 
 
 def test_filing_period(kept_closed):

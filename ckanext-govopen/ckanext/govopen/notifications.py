@@ -163,6 +163,8 @@ def notify_due(today: Optional[dt.date] = None) -> dict:
         remind_on = rq.reminder_date(snap, cal, j)
         if remind_on is not None and remind_on <= today <= row.due_date:
             created["reminder"].extend(create(row, "reminder", dedup=True))
+    from .logic.action.demand import direction_overdue_notices  # issue 8: directions to open
+    created["overdue"].extend(direction_overdue_notices(today))
     model.Session.commit()
     emailed = send(created["reminder"] + created["overdue"])
     return {"reminder": len(created["reminder"]), "overdue": len(created["overdue"]), "emailed": emailed}

@@ -694,6 +694,27 @@ def govopen_direction_fulfil(context, data_dict):
     return direction_dict(recon)
 
 
+def direction_overdue_notices(today=None) -> list:
+    """Notification rows (not committed, idempotent) for every direction to open
+    whose date has passed unfulfilled: the directed department's admins and
+    editors and the competent authority. Called by ``notifications.notify_due``."""
+    from ... import notifications
+    from ...model import Request
+    today = today or glue.today_local()
+    out = []
+    for r in (model.Session.query(Request).filter(Request.kind == "reconsideration")
+              .filter(Request.state == "directed_open").all()):
+        d = direction_dict(r, today)
+        if d is None or d["status"] != "overdue":
+            continue
+        users = glue.org_member_ids(d["department_id"]) + glue.sysadmin_ids()
+        extra = "责令开放期限 %s 已过，部门尚未开放。\nThe direction to open by %s is overdue." % (
+            d["open_by"], d["open_by"])
+        out.extend(notifications.create(r, "direction_overdue", extra, users=list(dict.fromkeys(users)),
+                                        dedup=True))
+    return out
+
+
 # ------------------------------------------------------------------ hooks from govopen_request_act
 def before_commit(context, row, result, fields):
     """Runs inside govopen_request_act after the engine accepted the transition,
