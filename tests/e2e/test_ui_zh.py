@@ -75,7 +75,8 @@ ENGLISH_UI = {
     "Full name", "Email", "Change password", "Request Reset", "Email or username",
     "Reorder resources", "Dataset description:", "Data last updated", "Metadata last updated",
     "Format", "Name", "Token", "Last access", "Revoke", "Actions", "Click here to login",
-    "Welcome to CKAN",
+    "Welcome to CKAN", "Twitter", "Facebook", "Changed Package", "New Package", "Follow Dataset",
+    "Activity type",
 }
 
 TRADITIONAL = "來沒們這為與時後從會對發開關標籤檔檢視編輯設說請選擇註冊帳號輸網頁應該無據組織顯刪創"
@@ -200,6 +201,7 @@ def test_pages_in_zh_anonymous(live_portal, browser, shot):
     _check(page, url + "/dataset/?q=%E5%AE%A2%E6%B5%81&sort=title_string+asc", problems)
     _check(page, "%s/dataset/%s" % (url, pkg["name"]), problems)
     shot(page, "dataset-page-zh")
+    _check(page, "%s/dataset/activity/%s" % (url, pkg["name"]), problems)
     _check(page, "%s/dataset/%s/resource/%s" % (url, pkg["name"], res["id"]), problems)
     shot(page, "resource-page-zh")
     _check(page, url + "/organization/", problems)
@@ -211,6 +213,7 @@ def test_pages_in_zh_anonymous(live_portal, browser, shot):
     _check(page, url + "/user/reset", problems)
     _check(page, url + "/about", problems)
     _check(page, url + "/dataset/no-such-entry-zh", problems, expect_status=404)
+    assert page.locator("h1").first.inner_text().strip() == "404 页面不存在"
     shot(page, "not-found-zh")
     page.close()
     assert not problems, "English UI / traditional characters on zh pages: %r" % problems
