@@ -39,6 +39,9 @@ def kept_closed(make_user, make_org, make_entry, sysadmin):
 
 def test_only_a_requester_files(kept_closed):
     k = kept_closed
+    with pytest.raises(tk.ValidationError) as e:  # no second demand while this one is answered
+        call("govopen_demand_create", k["outsider"], package_id=k["closed"]["id"])
+    assert e.value.error_dict["rule"] == ["demand_being_answered"]
     for who in (k["outsider"], k["head_a"]):
         with pytest.raises(tk.NotAuthorized) as e:
             call("govopen_reconsideration_create", who, request_id=k["review_id"], reasons="应当开放")

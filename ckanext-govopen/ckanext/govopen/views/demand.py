@@ -246,7 +246,7 @@ def demand_panel(pkg_id: str) -> dict:
     ctx = _context()
     try:
         demands = tk.get_action("govopen_demand_list")(ctx, {"package_id": pkg_id})
-        current = demands[0] if demands else None
+        current = max(demands, key=lambda d: d["created"]) if demands else None  # the newest
         if current is not None:
             current = tk.get_action("govopen_demand_show")(ctx, {"id": current["id"]})
         flags = tk.get_action("govopen_objection_list")(ctx, {"package_id": pkg_id})

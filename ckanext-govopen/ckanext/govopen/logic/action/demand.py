@@ -36,6 +36,7 @@ from .. import requests_glue as glue
 log = logging.getLogger(__name__)
 
 OPEN_DEMAND_STATES = ("collecting", "under_review", "awaiting_routing")
+ANSWERING_STATES = ("kept_closed", "reconsideration", "directed_open", "direction_overdue")
 
 
 def _t(zh: str, en: str) -> str:
@@ -362,9 +363,16 @@ def govopen_demand_create(context, data_dict):
                 "rule": ["demand_not_open_only"]})
         existing = [d for d in model.Session.query(Demand).filter(Demand.package_id == pkg.id)
                     .order_by(Demand.created.desc()).all()]
-        current = next((d for d in existing if _state_of(d) in OPEN_DEMAND_STATES), None)
+        states = [(d, _state_of(d)) for d in existing]
+        current = next((d for d, st in states if st in OPEN_DEMAND_STATES), None)
         if current is not None:
             return govopen_demand_second(context, {"id": current.id})
+        answering = next((d for d, st in states if st in ANSWERING_STATES), None)
+        if answering is not None:  # one process at a time: the answer may still be reconsidered
+            raise tk.ValidationError({"package_id": [_t(
+                "该目录的开放需求正在答复或复核中，请在需求页面查看进展",
+                "A demand for this entry is being answered or reconsidered; see its page")],
+                "rule": ["demand_being_answered"], "demand_id": [answering.id]})
         demand = Demand(package_id=pkg.id, department_id=pkg.owner_org, creator_id=user.id)
     else:
         errors = {}
