@@ -215,31 +215,110 @@ def bench_table(args, out):
     output.unlink(missing_ok=True)
 
 
-def bench_memory(args, out):
+def make_big_csv(size_mb: float) -> Path:
+    """benchmarks/data/table_<N>mb.csv (git-ignored): the table's rows repeated to about N MB."""
     source = DATA / "table.csv"
-    big = DATA / "table_big.csv"
-    repeat = max(1, int(args.memory_mb * 1e6 // source.stat().st_size))
+    big = DATA / f"table_{int(size_mb)}mb.csv"
+    if big.exists() and abs(big.stat().st_size / 1e6 - size_mb) < 0.1 * size_mb + 64:
+        return big
     with open(source, "rb") as handle:
         header, body = handle.readline(), handle.read()
+    target = int(size_mb * 1e6)
     with open(big, "wb") as handle:
         handle.write(header)
-        for _ in range(repeat):
-            handle.write(body)
-    size = big.stat().st_size / 1e6
-    command = [sys.executable, "-c",
-               "import sys, resource, time; sys.path.insert(0, %r); import desensitize; t = time.time(); "
-               "r = desensitize.apply(%r, %r); el = time.time() - t; "
-               "print(r.rows, el, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-               % (str(HERE.parent / "desensitize"), str(big), str(DATA / "table_big.out.csv"))]
-    rows, seconds, rss_main, rss_child = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
-    print(f"\n### Memory: {size:,.0f} MB CSV ({int(rows):,} rows) in {float(seconds):.0f} s "
-          f"({int(rows) / float(seconds):,.0f} rows/s): peak RSS main process {int(rss_main) / 1024:.0f} MB, "
-          f"largest worker {int(rss_child) / 1024:.0f} MB")
-    out["memory"] = {"mb": size, "rows": int(rows), "seconds": float(seconds),
-                     "rss_main_mb": int(rss_main) / 1024, "rss_worker_mb": int(rss_child) / 1024}
-    big.unlink()
-    (DATA / "table_big.out.csv").unlink(missing_ok=True)
+        written = len(header)
+        while written < target:
+            piece = body if written + len(body) <= target else body[:body.rfind(b"\n", 0, target - written) + 1]
+            if not piece:
+                break
+            handle.write(piece)
+            written += len(piece)
+    return big
+
+
+def _tree(pid: int) -> list:
+    """pid and all its descendants (from /proc/<pid>/task/*/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children") if Path(f"/proc/{current}").exists() else []:
+            try:
+                todo.extend(int(c) for c in task.read_text().split())
+            except OSError:
+                pass
+    return found
+
+
+def _memory_kb(pid: int) -> tuple:
+    """(RSS, PSS) of one process in kB; PSS splits pages shared with forked workers."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    values = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:] if line.split()[-1] == "kB"}
+    return values.get("Rss", 0), values.get("Pss", 0)
+
+
+def bench_memory(args, out):
+    """Peak memory of the whole process tree of one ``apply`` on a big CSV on disk.
+
+    The run is a child process; its tree (main + forked workers) is sampled every
+    0.2 s: the peak of the summed RSS (counts pages shared by the forked workers
+    once per process, an upper bound) and of the summed PSS (shares them out).
+    CPU time is the child's user + sys including its workers (RUSAGE_CHILDREN).
+    """
+    import resource
+
+    size = args.size_mb or args.memory_mb
+    big = make_big_csv(size)
+    output = DATA / "table_big.out.csv"
+    code = (
+        "import sys, resource, time; sys.path.insert(0, %r); import desensitize; "
+        "from desensitize.detect import default_recognizers; default_recognizers(); "
+        "print('ready', flush=True); t = time.time(); "
+        "r = desensitize.apply(%r, %r, workers=%s); el = time.time() - t; "
+        "s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(r.rows, el, s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime, flush=True)"
+        % (str(HERE.parent / "desensitize"), str(big), str(output), args.workers))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    peak_rss = peak_pss = 0
+    ready_rss = None
+    load = []
+    import threading
+
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    while process.poll() is None:
+        rss = pss = 0
+        for pid in _tree(process.pid):
+            r, p = _memory_kb(pid)
+            rss, pss = rss + r, pss + p
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        if ready_rss is None and lines:
+            ready_rss = rss
+        load.append(os.getloadavg()[0])
+        time.sleep(0.2)
+    reader.join()
+    if process.returncode:
+        raise SystemExit(f"apply failed with exit code {process.returncode}")
+    rows, seconds, cpu = [x for x in lines if not x.startswith("ready")][0].split()
+    rows, seconds, cpu = int(rows), float(seconds), float(cpu)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    size_real = big.stat().st_size / 1e6
+    print(f"\n### Memory: {size_real:,.0f} MB CSV ({rows:,} rows), workers={args.workers}\n")
+    print(f"apply in {seconds:.0f} s wall ({rows / seconds:,.0f} rows/s), {cpu:.0f} s CPU incl. workers "
+          f"({rows / cpu:,.0f} rows per CPU-second); peak of the process tree: RSS {peak_rss / 1024:,.0f} MB "
+          f"(summed over processes), PSS {peak_pss / 1024:,.0f} MB; after imports {0 if ready_rss is None else ready_rss / 1024:,.0f} MB RSS. "
+          f"Load average during the run {min(load):.1f}–{max(load):.1f} on {os.cpu_count()} cores.")
+    out["memory"] = {"mb": size_real, "rows": rows, "seconds": seconds, "cpu_seconds": cpu, "workers": args.workers,
+                     "peak_tree_rss_mb": peak_rss / 1024, "peak_tree_pss_mb": peak_pss / 1024,
+                     "load": [min(load), max(load)]}
+    output.unlink(missing_ok=True)
+    if not args.keep_big:
+        big.unlink()
 
 
 def main(argv=None):
@@ -247,11 +326,20 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--presidio-cells", type=int, default=300)
     parser.add_argument("--presidio-rows", type=int, default=50)
-    parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--memory-mb", type=int, default=0, help="also run the memory benchmark at this size")
+    parser.add_argument("--memory", action="store_true", help="only the memory benchmark (--size-mb)")
+    parser.add_argument("--size-mb", type=int, default=0, help="size of the generated CSV for --memory (default 2048)")
+    parser.add_argument("--workers", type=int, default=2, help="workers for the memory run")
+    parser.add_argument("--keep-big", action="store_true", help="keep the generated big CSV in benchmarks/data/")
     parser.add_argument("--skip", nargs="*", default=[], choices=["free_text", "table"])
     args = parser.parse_args(argv)
     ensure_data(args.rows)
     out = {}
+    if args.memory:
+        args.size_mb = args.size_mb or 2048
+        bench_memory(args, out)
+        (DATA / f"desensitize_memory_{args.size_mb}mb.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
+        return
     if "free_text" not in args.skip:
         bench_free_text(args, out)
     if "table" not in args.skip:

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Union
 
 import pandas as pd
 
 from .errors import InputError, ResidualPIIError
-from .io import AtomicTableWriter, TableSource
-from .kanon import KAnonymityCounter, choose_levels
+from .io import AtomicTableWriter, BodyEncoder, CsvBlockParser, TableSource, body_encoder
+from .kanon import KAnonymityCounter, choose_levels, column_shape, group_sizes
 from .policy import Policy, load_policy
 from .report import Report, mask_sample, residual_scan
 from .table import ColumnStats, plan_columns, transform_chunk
@@ -78,42 +79,64 @@ def scan(source: Source, *, encoding: Optional[str] = None, sample_rows: int = S
     }
 
 
+@dataclass
+class _Context:
+    """What every chunk job needs besides its rows (small; pickled per job)."""
+
+    plans: list
+    policy: Policy
+    secret: bytes
+    k_levels: Dict[str, int]
+    parser: Optional[CsvBlockParser]   # for raw CSV blocks
+    encoder: Optional[BodyEncoder]     # serialize the output chunk; None: return the frame
+    quasi_identifiers: List[str]
+
+
 def _process_chunk(job):
-    """Transform one chunk and scan its output; runs in a worker process."""
-    chunk, plans, policy, secret, k_levels = job
-    out, stats = transform_chunk(chunk, plans, policy, secret, k_levels)
-    return out, stats, residual_scan(out, policy.residual_allow)
+    """Parse, transform, residual-scan and serialize one chunk; runs in a worker
+    process (or in this one). Returns only what the caller needs: the output bytes
+    (or the frame when there is nothing to serialize), stats, findings and the
+    chunk's k-anonymity group sizes."""
+    payload, first, ctx = job
+    chunk = ctx.parser(payload, first) if isinstance(payload, (bytes, bytearray, memoryview)) else payload
+    out, stats = transform_chunk(chunk, ctx.plans, ctx.policy, ctx.secret, ctx.k_levels)
+    findings = residual_scan(out, ctx.policy.residual_allow)
+    present = [q for q in ctx.quasi_identifiers if q in out.columns]
+    sizes = group_sizes(out, present) if present else None
+    body = ctx.encoder(out) if ctx.encoder is not None else None
+    return len(chunk), (out if body is None else None), body, stats, findings, sizes, list(out.columns)
 
 
-def _pipeline(chunks: Iterator[pd.DataFrame], make_job, workers: int):
-    """Yield (chunk, result) in input order; with workers > 1, chunks are processed
-    by forked worker processes, at most workers + 1 in flight so memory stays flat."""
+def _pipeline(jobs: Iterator[tuple], workers: int):
+    """Yield results in input order; with workers > 1 (and more than one chunk), jobs
+    run in forked worker processes, at most workers + 1 in flight so memory stays
+    flat whatever the file size."""
     import collections
     import multiprocessing
 
-    chunks = iter(chunks)
-    first = next(chunks, None)
+    jobs = iter(jobs)
+    first = next(jobs, None)
     if first is None:
         return
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield first, _process_chunk(make_job(first))
-        for chunk in chunks:
-            yield chunk, _process_chunk(make_job(chunk))
+    second = next(jobs, None)
+    if second is None or workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield _process_chunk(first)
+        if second is not None:
+            yield _process_chunk(second)
+            for job in jobs:
+                yield _process_chunk(job)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    job = make_job(first)  # plans are made from the first chunk, in this process
     # fork: workers inherit the compiled recognizers instead of rebuilding them
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending = collections.deque([(first, pool.submit(_process_chunk, job))])
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(_process_chunk, make_job(chunk))))
-            if len(pending) > workers:
-                done_chunk, future = pending.popleft()
-                yield done_chunk, future.result()
+        pending = collections.deque([pool.submit(_process_chunk, first), pool.submit(_process_chunk, second)])
+        for job in jobs:
+            while len(pending) > workers:
+                yield pending.popleft().result()
+            pending.append(pool.submit(_process_chunk, job))
         while pending:
-            done_chunk, future = pending.popleft()
-            yield done_chunk, future.result()
+            yield pending.popleft().result()
 
 
 def _default_workers() -> int:
@@ -145,39 +168,61 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
     if output is not None and not isinstance(source, pd.DataFrame):
         if Path(output).resolve() == Path(source).resolve():
             raise InputError("输出文件不能与输入文件相同", "the output must not be the input file", str(output))
-    chunks, table, total = _open(source, encoding, chunk_rows)
-    if table is not None and progress is not None:
-        total = table.estimate_rows()
+    table: Optional[TableSource] = None
+    if isinstance(source, pd.DataFrame):
+        total = len(source)
+    else:
+        table = TableSource(source, encoding=encoding)
+        total = table.estimate_rows() if progress is not None else None
 
     k_levels: Dict[str, int] = {}
     if policy.enforce_k and policy.quasi_identifiers:
-        k_levels, chunks = _choose_k_levels(source, encoding, chunk_rows, policy, secret, chunks)
+        k_levels = _choose_k_levels(_open(source, encoding, chunk_rows)[0], policy, secret)
 
     writer: Optional[AtomicTableWriter] = None
     kept_frames: List[pd.DataFrame] = []
     totals: Dict[str, ColumnStats] = {}
     findings: Dict[tuple, dict] = {}
     counter = KAnonymityCounter(policy.quasi_identifiers, policy.min_k)
-    plans = None
     rows = 0
     if workers is None:
         workers = _default_workers()
 
-    def make_job(chunk):
-        nonlocal plans
-        if plans is None:
-            plans = plan_columns(chunk, policy, SAMPLE_ROWS)
-            for plan in plans:
-                plan.generalize_level = k_levels.get(plan.column, 0)
-            missing = [c for c in policy.columns if c not in chunk.columns]
-            if missing:
-                import warnings
+    # the first chunk is parsed here: the column plans are made from it
+    if table is not None and table.format == "csv":
+        blocks = table.raw_blocks()
+        first_block = next(blocks, None)
+        parser = table.parser()
+        first_chunk = parser(*first_block) if first_block is not None else pd.DataFrame(columns=table.columns)
+        if first_chunk.empty:
+            raise InputError("文件只有表头，没有数据行", "the file has a header but no data rows", str(table.path))
+        rest = ((data, False) for data, _ in blocks)
+    else:
+        chunks = _frame_chunks(source, chunk_rows) if table is None else table.chunks(chunk_rows)
+        first_chunk = next(iter(chunks))
+        parser = None
+        rest = ((chunk, False) for chunk in chunks)
+    plans = plan_columns(first_chunk, policy, SAMPLE_ROWS)
+    for plan in plans:
+        plan.generalize_level = k_levels.get(plan.column, 0)
+    missing = [c for c in policy.columns if c not in first_chunk.columns]
+    if missing:
+        import warnings
 
-                warnings.warn(f"policy names columns not in the table: {missing}")
-        return chunk, plans, policy, secret, k_levels
+        warnings.warn(f"policy names columns not in the table: {missing}")
+    encoder = None if output is None else body_encoder(output, table or _frame_source())
+    context = _Context(plans, policy, secret, k_levels, parser, encoder, list(policy.quasi_identifiers))
+
+    def jobs():
+        nonlocal first_chunk
+        chunk, first_chunk = first_chunk, None  # not held for the whole run
+        yield chunk, False, context
+        del chunk
+        for payload, first in rest:
+            yield payload, first, context
 
     try:
-        for chunk, (out, stats, chunk_findings) in _pipeline(chunks, make_job, workers):
+        for n, out, body, stats, chunk_findings, sizes, out_columns in _pipeline(jobs(), workers):
             for column, column_stats in stats.items():
                 totals.setdefault(column, ColumnStats()).add(column_stats)
             for finding in chunk_findings:
@@ -186,15 +231,18 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
                     findings[key]["count"] += finding["count"]
                 else:
                     findings[key] = finding
-            counter.add(out)
+            counter.add_sizes(sizes)
             if not findings:  # once anything is found nothing will be written: stop writing
                 if output is not None:
                     if writer is None:
-                        writer = AtomicTableWriter(output, table or _frame_source(), list(out.columns))
-                    writer.write(out)
+                        writer = AtomicTableWriter(output, table or _frame_source(), out_columns)
+                    if body is not None:
+                        writer.write_encoded(body)
+                    else:
+                        writer.write(out)
                 else:
                     kept_frames.append(out)
-            rows += len(chunk)
+            rows += n
             if progress is not None:
                 progress(rows, max(total, rows) if total is not None else None)
         k_result = counter.result()
@@ -235,17 +283,26 @@ def _frame_source():
     return _Source()
 
 
-def _choose_k_levels(source, encoding, chunk_rows, policy, secret, chunks):
+def _choose_k_levels(chunks: Iterator[pd.DataFrame], policy: Policy, secret: bytes) -> Dict[str, int]:
     """First pass for k-anonymity enforcement: policy-transform the quasi-identifier
-    columns of the whole table, choose generalization levels, then restart reading."""
-    qi_parts = []
+    columns chunk by chunk, keep only the counts of their distinct value
+    combinations (memory bounded by the distinct groups, not the rows), then choose
+    the generalization levels on those weighted combinations."""
+    counts: Optional[pd.Series] = None
     plans = None
+    shapes: Dict[str, str] = {}
     for chunk in chunks:
         if plans is None:
             plans = [p for p in plan_columns(chunk, policy, SAMPLE_ROWS) if p.column in policy.quasi_identifiers]
+        if not plans:
+            return {}
         out, _ = transform_chunk(chunk[[p.column for p in plans]], plans, policy, secret)
-        qi_parts.append(out)
-    qi_frame = pd.concat(qi_parts, ignore_index=True) if qi_parts else pd.DataFrame()
-    levels = choose_levels(qi_frame, policy.min_k) if not qi_frame.empty and qi_frame.shape[1] else {}
-    fresh, _, _ = _open(source, encoding, chunk_rows)
-    return levels, fresh
+        if not shapes:
+            shapes = {c: column_shape(out[c]) for c in out.columns}
+        sizes = group_sizes(out, list(out.columns))
+        counts = sizes if counts is None else counts.add(sizes, fill_value=0)
+    if counts is None or counts.empty:
+        return {}
+    qi_frame = counts.index.to_frame(index=False)
+    qi_frame.columns = [str(c) for c in qi_frame.columns]
+    return choose_levels(qi_frame, policy.min_k, counts.to_numpy().astype("int64"), shapes)

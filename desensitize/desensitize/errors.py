@@ -17,6 +17,9 @@ class DesensitizeError(Exception):
             text = f"{text}: {detail}"
         super().__init__(text)
 
+    def __reduce__(self):  # picklable: errors raised in worker processes reach the caller intact
+        return type(self), (self.zh, self.en, self.detail)
+
 
 class InputError(DesensitizeError):
     """The input cannot be read as a table: unreadable, empty, ragged or mis-encoded."""
@@ -40,3 +43,6 @@ class ResidualPIIError(DesensitizeError):
             "residual personal data found in the output; no file was written",
             summary,
         )
+
+    def __reduce__(self):
+        return type(self), (self.findings, self.report)

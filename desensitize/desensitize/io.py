@@ -83,6 +83,43 @@ class CsvDialect:
     delimiter: str = ","
 
 
+@dataclass
+class CsvBlockParser:
+    """Parses a block of whole CSV rows (bytes in the file's encoding) into a frame of
+    strings: every column as text, so leading zeros, "0571-…" and 18-digit IDs never
+    become numbers. Picklable: worker processes parse their own blocks."""
+
+    columns: List[str]
+    encoding: str
+    path: str = ""
+
+    def __call__(self, data: bytes, first: bool = False) -> pd.DataFrame:
+        names = [f"c{i}" for i in range(len(self.columns))]
+        read_options = pacsv.ReadOptions(
+            encoding=self.encoding if self.encoding != "utf-8" else "utf8",
+            column_names=names, skip_rows=1 if first else 0,
+        )
+        convert_options = pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+        )
+        parse_options = pacsv.ParseOptions(newlines_in_values=True)
+        try:
+            table = pacsv.read_csv(pa.py_buffer(data), read_options=read_options, parse_options=parse_options,
+                                   convert_options=convert_options)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            message = str(exc)
+            if "Expected" in message and "columns" in message:
+                raise InputError("行的列数与表头不一致", "a row has a different number of columns than the header", message) from None
+            if "UTF8" in message or "decode" in message.lower():
+                raise InputError("文件编码错误，部分内容无法按检测到的编码解码",
+                                 f"mis-encoded file: content is not valid {self.encoding}", message) from None
+            raise InputError("无法解析 CSV 文件", "could not parse the CSV file", message) from None
+        frame = table.to_pandas()
+        frame.columns = self.columns
+        return frame
+
+
 class TableSource:
     """A table file read in chunks of DataFrames whose cells are all strings."""
 
@@ -128,37 +165,55 @@ class TableSource:
         self.columns = first_line
         self.dialect = CsvDialect(encoding=encoding, bom=bom, newline=newline)
 
-    def _csv_reader(self):
-        names = [f"c{i}" for i in range(len(self.columns))]
-        read_options = pacsv.ReadOptions(
-            encoding=self.dialect.encoding if self.dialect.encoding != "utf-8" else "utf8",
-            block_size=CSV_BLOCK_BYTES, column_names=names, skip_rows=1,
-        )
-        convert_options = pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=False, quoted_strings_can_be_null=False,
-        )
-        parse_options = pacsv.ParseOptions(newlines_in_values=True)
-        return pacsv.open_csv(self.path, read_options=read_options, parse_options=parse_options,
-                              convert_options=convert_options)
+    def parser(self) -> "CsvBlockParser":
+        return CsvBlockParser(list(self.columns), self.dialect.encoding, str(self.path))
+
+    def raw_blocks(self) -> Iterator[tuple]:
+        """(bytes, first) blocks of whole rows, about CSV_BLOCK_BYTES each.
+
+        The file is read block by block and cut after the last line break outside
+        quotes (an even number of '"' before it: row boundaries of RFC 4180 CSV; in
+        GBK/GB18030 neither '"' nor a line break is ever a trailing byte), so memory
+        stays bounded by a few blocks whatever the file size. (pyarrow's streaming
+        reader reads the whole file ahead, which made memory grow with the file.)
+        Parsing is left to ``CsvBlockParser`` so worker processes can do it.
+        """
+        import numpy as np
+
+        with open(self.path, "rb") as handle:
+            if self.dialect.bom:
+                handle.read(len(codecs.BOM_UTF8))
+            pending = b""
+            first = True
+            while True:
+                block = handle.read(CSV_BLOCK_BYTES)
+                data = pending + block if pending else block
+                if not block:
+                    if data.strip():
+                        yield data, first
+                    return
+                raw = np.frombuffer(data, dtype=np.uint8)
+                breaks = np.flatnonzero(raw == 10)
+                cut = -1
+                if len(breaks):
+                    quotes = np.flatnonzero(raw == 34)
+                    even = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
+                    if len(even):
+                        cut = int(even[-1]) + 1
+                if cut <= 0:  # one row longer than a block: read on
+                    pending = data
+                    continue
+                pending = data[cut:]
+                yield data[:cut], first
+                first = False
 
     def _iter_csv(self) -> Iterator[pd.DataFrame]:
+        parse = self.parser()
         rows = 0
-        try:
-            reader = self._csv_reader()
-            for batch in reader:
-                frame = batch.to_pandas()
-                frame.columns = self.columns
-                rows += len(frame)
-                yield frame
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            message = str(exc)
-            if "Expected" in message and "columns" in message:
-                raise InputError("行的列数与表头不一致", "a row has a different number of columns than the header", message) from None
-            if "UTF8" in message or "decode" in message.lower():
-                raise InputError("文件编码错误，部分内容无法按检测到的编码解码",
-                                 f"mis-encoded file: content is not valid {self.dialect.encoding}", message) from None
-            raise InputError("无法解析 CSV 文件", "could not parse the CSV file", message) from None
+        for data, first in self.raw_blocks():
+            frame = parse(data, first)
+            rows += len(frame)
+            yield frame
         if rows == 0:
             raise InputError("文件只有表头，没有数据行", "the file has a header but no data rows", str(self.path))
 
@@ -240,7 +295,7 @@ def csv_bytes(frame: pd.DataFrame, newline: str = "\n", header: bool = False) ->
 
 def _string_buffer(array: pa.Array) -> bytes:
     """The concatenated bytes of a string array without building Python strings."""
-    array = pa.concat_arrays([array]) if isinstance(array, pa.ChunkedArray) else array
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     if array.null_count:
         array = pc.fill_null(array, "")
     offsets = array.buffers()[1]
@@ -248,7 +303,44 @@ def _string_buffer(array: pa.Array) -> bytes:
     import numpy as np
 
     offs = np.frombuffer(offsets, dtype=np.int32)[array.offset:array.offset + len(array) + 1]
-    return data.to_pybytes()[offs[0]:offs[-1]]
+    return bytes(memoryview(data)[offs[0]:offs[-1]])
+
+
+@dataclass
+class BodyEncoder:
+    """Turns a transformed chunk into the bytes of the output file (no header), in
+    the output's format and encoding. Picklable, so worker processes serialize their
+    own chunks and the main process only writes bytes. XLSX gives None: the frames
+    are written whole at the end."""
+
+    format: str
+    newline: str = "\n"
+    encoding: str = "utf-8"
+
+    def __call__(self, frame: pd.DataFrame) -> Optional[bytes]:
+        if self.format == "xlsx":
+            return None
+        if self.format == "jsonl":
+            if frame.empty:
+                return b""
+            text = frame.to_json(orient="records", lines=True, force_ascii=False)
+            return text.encode("utf-8") if text.endswith("\n") else (text + "\n").encode("utf-8")
+        if frame.empty:
+            return b""
+        data = csv_bytes(frame, self.newline)
+        if self.encoding != "utf-8":
+            data = data.decode("utf-8").encode(self.encoding)
+        return data
+
+
+def output_format(path: os.PathLike | str, source) -> str:
+    path = Path(path)
+    return detect_format(path) if path.suffix else source.format
+
+
+def body_encoder(path: os.PathLike | str, source) -> BodyEncoder:
+    dialect = source.dialect or CsvDialect("utf-8", False, "\n")
+    return BodyEncoder(output_format(path, source), dialect.newline, dialect.encoding)
 
 
 class AtomicTableWriter:
@@ -258,8 +350,9 @@ class AtomicTableWriter:
 
     def __init__(self, path: os.PathLike | str, source: TableSource, columns: List[str]):
         self.path = Path(path)
-        self.format = detect_format(self.path) if self.path.suffix else source.format
+        self.format = output_format(self.path, source)
         self.dialect = source.dialect or CsvDialect("utf-8", False, "\n")
+        self.encoder = BodyEncoder(self.format, self.dialect.newline, self.dialect.encoding)
         self.columns = columns
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
@@ -269,27 +362,34 @@ class AtomicTableWriter:
         self._handle = open(self.temp, "wb") if self.format != "xlsx" else None
         self._started = False
 
+    def _header(self) -> bytes:
+        if self.format != "csv":
+            return b""
+        out = _io.StringIO()
+        csv.writer(out, lineterminator=self.dialect.newline).writerow([str(c) for c in self.columns])
+        data = out.getvalue().encode(self.dialect.encoding)
+        return codecs.BOM_UTF8 + data if self.dialect.bom else data
+
     def write(self, frame: pd.DataFrame) -> None:
         if self.format == "xlsx":
             self._frames.append(frame)
             return
-        if self.format == "jsonl":
-            text = frame.to_json(orient="records", lines=True, force_ascii=False)
-            self._handle.write(text.encode("utf-8") if text.endswith("\n") else (text + "\n").encode("utf-8"))
-            return
-        data = csv_bytes(frame, self.dialect.newline, header=not self._started)
-        if self.dialect.encoding != "utf-8":
-            data = data.decode("utf-8").encode(self.dialect.encoding)
-        if not self._started and self.dialect.bom:
-            data = codecs.BOM_UTF8 + data
-        self._started = True
-        self._handle.write(data)
+        self.write_encoded(self.encoder(frame))
+
+    def write_encoded(self, body: bytes) -> None:
+        """Write a chunk already serialized by ``self.encoder`` (in a worker)."""
+        if not self._started:
+            self._handle.write(self._header())
+            self._started = True
+        self._handle.write(body)
 
     def commit(self) -> None:
         if self.format == "xlsx":
             frame = pd.concat(self._frames, ignore_index=True) if self._frames else pd.DataFrame(columns=self.columns)
             frame.to_excel(self.temp, index=False, engine="openpyxl")
         else:
+            if not self._started:
+                self._handle.write(self._header())
             self._handle.close()
         os.replace(self.temp, self.path)
 

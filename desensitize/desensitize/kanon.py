@@ -15,6 +15,10 @@ from .operators import generalize
 MAX_LEVEL = 4
 
 
+def column_shape(values: pd.Series) -> str:
+    return _column_shape(values.astype("str"))
+
+
 def _column_shape(values: pd.Series) -> str:
     sample = values[values.str.strip() != ""].head(500)
     if sample.empty:
@@ -28,10 +32,10 @@ def _column_shape(values: pd.Series) -> str:
     return "other"
 
 
-def generalize_level(values: pd.Series, level: int) -> pd.Series:
+def generalize_level(values: pd.Series, level: int, shape: Optional[str] = None) -> pd.Series:
     """One more step up a column's ladder per level; the top of every ladder is '*'."""
     values = values.astype("str")
-    shape = _column_shape(values)
+    shape = shape or _column_shape(values)
     empty = values.str.strip() == ""
     star = pd.Series("*", index=values.index, dtype="str").where(~empty, "")
     if shape == "date":
@@ -61,11 +65,19 @@ class KAnonymityCounter:
         self.min_k = min_k
         self.sizes: Optional[pd.Series] = None
 
+    def present(self, columns) -> List[str]:
+        return [q for q in self.quasi_identifiers if q in columns]
+
     def add(self, frame: pd.DataFrame) -> None:
-        present = [q for q in self.quasi_identifiers if q in frame.columns]
-        if not present:
+        present = self.present(frame.columns)
+        if present:
+            self.add_sizes(group_sizes(frame, present))
+
+    def add_sizes(self, sizes: Optional[pd.Series]) -> None:
+        """Merge one chunk's group sizes (computed where the chunk was transformed):
+        memory grows with the number of distinct groups, never with the rows."""
+        if sizes is None:
             return
-        sizes = group_sizes(frame, present)
         self.sizes = sizes if self.sizes is None else self.sizes.add(sizes, fill_value=0)
 
     def result(self) -> Optional[dict]:
@@ -83,16 +95,28 @@ class KAnonymityCounter:
         }
 
 
-def choose_levels(qi_frame: pd.DataFrame, min_k: int) -> Dict[str, int]:
-    """Greedy: raise the level of the quasi-identifier with most distinct values until k ≥ min_k."""
+def choose_levels(qi_frame: pd.DataFrame, min_k: int, weights=None,
+                  shapes: Optional[Dict[str, str]] = None) -> Dict[str, int]:
+    """Greedy: raise the level of the quasi-identifier with most distinct values until k ≥ min_k.
+
+    ``weights``: rows per line of ``qi_frame`` when it holds distinct value
+    combinations with their counts (the streaming first pass) instead of rows.
+    """
     levels = {c: 0 for c in qi_frame.columns}
-    current = qi_frame.astype("str")
+    current = qi_frame.astype("str").reset_index(drop=True)
+    qi_frame = qi_frame.reset_index(drop=True)
+    shapes = shapes or {}
+    weight = pd.Series(1 if weights is None else weights, index=current.index, dtype="int64")
+
+    def smallest_group() -> int:
+        return int(weight.groupby([current[c] for c in current.columns], dropna=False, sort=False).sum().min())
+
     while True:
-        if group_sizes(current, list(current.columns)).min() >= min_k:
+        if smallest_group() >= min_k:
             return levels
         candidates = [c for c in current.columns if levels[c] < MAX_LEVEL]
         if not candidates:
             return levels
         column = max(candidates, key=lambda c: current[c].nunique())
         levels[column] += 1
-        current[column] = generalize_level(qi_frame[column].astype("str"), levels[column])
+        current[column] = generalize_level(qi_frame[column].astype("str"), levels[column], shapes.get(column))
