@@ -131,11 +131,41 @@ def detect_spans_in_series(values: pd.Series, entity_types: Optional[Iterable[st
     Each recognizer runs only on the cells its RE2 prefilter selects (vectorized by
     pyarrow), so clean cells cost nothing in Python.
     """
+    flat = find_spans_flat(values, entity_types)
+    found: Dict[int, List[Span]] = {}
+    for pos, start, end, entity, score in zip(flat.pos.tolist(), flat.start.tolist(), flat.end.tolist(),
+                                              flat.entities(), flat.score.tolist()):
+        found.setdefault(pos, []).append((start, end, entity, score))
+    return found
+
+
+@dataclass
+class FlatSpans:
+    """Non-overlapping spans of a column as parallel arrays, sorted by (cell, start)."""
+
+    pos: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    type_index: np.ndarray  # index into default_recognizers()
+    score: np.ndarray
+
+    def entities(self) -> List[str]:
+        names = [r.ENTITY for r in default_recognizers()]
+        return [names[i] for i in self.type_index.tolist()]
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+
+def find_spans_flat(values: pd.Series, entity_types: Optional[Iterable[str]] = None) -> FlatSpans:
+    """The spans of every recognizer in the candidate cells of a column, overlaps
+    resolved as ``resolve_overlaps`` does; cells whose spans do not overlap (nearly
+    all) never go through Python one by one."""
     wanted = set(entity_types) if entity_types is not None else None
     text = values.astype("str")
     cells = None
-    found: Dict[int, List[Span]] = {}
-    for recognizer in default_recognizers():
+    pos_parts, start_parts, end_parts, type_parts, score_parts = [], [], [], [], []
+    for index, recognizer in enumerate(default_recognizers()):
         if wanted is not None and recognizer.ENTITY not in wanted:
             continue
         candidates = contains(text, recognizer.prefilter)
@@ -144,13 +174,86 @@ def detect_spans_in_series(values: pd.Series, entity_types: Optional[Iterable[st
         if cells is None:
             cells = text.tolist()
         positions = np.flatnonzero(candidates).tolist()
-        for position, spans in _find_batched(recognizer, cells, positions):
-            found.setdefault(position, []).extend(spans)
-    priority = _priority()
-    return {pos: resolve_overlaps(spans, priority) for pos, spans in found.items()}
+        pos, start, end, score = _find_flat(recognizer, cells, positions)
+        if len(pos):
+            pos_parts.append(pos)
+            start_parts.append(start)
+            end_parts.append(end)
+            score_parts.append(score)
+            type_parts.append(np.full(len(pos), index, dtype=np.int64))
+    if not pos_parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return FlatSpans(empty, empty, empty, empty, np.zeros(0))
+    pos, start, end = np.concatenate(pos_parts), np.concatenate(start_parts), np.concatenate(end_parts)
+    kind, score = np.concatenate(type_parts), np.concatenate(score_parts)
+    order = np.lexsort((end, start, pos))
+    pos, start, end, kind, score = pos[order], start[order], end[order], kind[order], score[order]
+    # sorted by start, any overlap in a cell shows between neighbours
+    overlap = (pos[1:] == pos[:-1]) & (start[1:] < end[:-1])
+    if overlap.any():
+        bad_cells = np.unique(pos[1:][overlap])
+        bad = np.isin(pos, bad_cells)
+        names = [r.ENTITY for r in default_recognizers()]
+        type_of = {name: i for i, name in enumerate(names)}
+        priority = _priority()
+        keep_pos, keep_start, keep_end, keep_kind, keep_score = [], [], [], [], []
+        rows = np.flatnonzero(bad)
+        groups = np.split(rows, np.flatnonzero(np.diff(pos[rows])) + 1)
+        for group in groups:
+            spans = [(int(start[i]), int(end[i]), names[kind[i]], float(score[i])) for i in group]
+            for s, e, entity, sc in resolve_overlaps(spans, priority):
+                keep_pos.append(int(pos[group[0]]))
+                keep_start.append(s)
+                keep_end.append(e)
+                keep_kind.append(type_of[entity])
+                keep_score.append(sc)
+        good = ~bad
+        pos = np.concatenate([pos[good], np.array(keep_pos, dtype=np.int64)])
+        start = np.concatenate([start[good], np.array(keep_start, dtype=np.int64)])
+        end = np.concatenate([end[good], np.array(keep_end, dtype=np.int64)])
+        kind = np.concatenate([kind[good], np.array(keep_kind, dtype=np.int64)])
+        score = np.concatenate([score[good], np.array(keep_score, dtype=float)])
+        order = np.lexsort((start, pos))
+        pos, start, end, kind, score = pos[order], start[order], end[order], kind[order], score[order]
+    return FlatSpans(pos, start, end, kind, score)
 
 
 _CELL_SEPARATOR = "\x00"
+
+
+def _find_flat(recognizer: ChineseRecognizer, cells: List[str], positions: List[int]):
+    """(positions, starts, ends, scores) arrays of one recognizer's spans in the given
+    cells, from one ``find`` over the cells joined by NUL (see ``_find_batched``)."""
+    pos_list, start_list, end_list, score_list = [], [], [], []
+    joined, clean = [], []
+    for position in positions:
+        cell = cells[position]
+        if _CELL_SEPARATOR in cell:
+            for s, e, _, sc in recognizer.find(cell):
+                pos_list.append(position)
+                start_list.append(s)
+                end_list.append(e)
+                score_list.append(sc)
+        else:
+            clean.append(position)
+            joined.append(cell)
+    pos = np.array(pos_list, dtype=np.int64)
+    start = np.array(start_list, dtype=np.int64)
+    end = np.array(end_list, dtype=np.int64)
+    score = np.array(score_list, dtype=float)
+    if clean:
+        lengths = np.fromiter((len(c) + 1 for c in joined), dtype=np.int64, count=len(joined))
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        spans = recognizer.find(_CELL_SEPARATOR.join(joined))
+        if spans:
+            found = np.array([(s, e) for s, e, _, _ in spans], dtype=np.int64)
+            cell = np.searchsorted(offsets, found[:, 0], side="right") - 1
+            base = offsets[cell]
+            pos = np.concatenate([pos, np.asarray(clean, dtype=np.int64)[cell]])
+            start = np.concatenate([start, found[:, 0] - base])
+            end = np.concatenate([end, found[:, 1] - base])
+            score = np.concatenate([score, np.array([sp[3] for sp in spans], dtype=float)])
+    return pos, start, end, score
 
 
 def _find_batched(recognizer: ChineseRecognizer, cells: List[str], positions: List[int]):

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
+import numpy as np
 import pandas as pd
 
-from .detect import ColumnClass, classify_column, detect_spans_in_series
+from .detect import ColumnClass, classify_column, default_recognizers, find_spans_flat
 from .operators import apply_operator
 from .policy import Policy
 
@@ -61,44 +62,49 @@ def plan_columns(sample: pd.DataFrame, policy: Policy, sample_rows: int = 2000) 
 
 def _free_text(values: pd.Series, column: str, policy: Policy, secret: bytes) -> Tuple[pd.Series, ColumnStats]:
     stats = ColumnStats()
-    found = detect_spans_in_series(values)
-    if not found:
+    flat = find_spans_flat(values)
+    if not len(flat):
         return values, stats
     column_rule = policy.columns.get(column, {})
-    # gather span texts per type, transform each type's spans in one vectorized call
     cells = values.tolist()
-    by_type: Dict[str, List[Tuple[int, int, int, str]]] = {}
-    for position, spans in found.items():
-        cell = cells[position]
-        for start, end, entity, _ in spans:
-            by_type.setdefault(entity, []).append((position, start, end, cell[start:end]))
-    replacements: Dict[int, List[Tuple[int, int, str]]] = {}
-    for entity, items in by_type.items():
+    pos, start, end, kind = flat.pos.tolist(), flat.start.tolist(), flat.end.tolist(), flat.type_index
+    # each type's span texts transformed in one vectorized operator call
+    new_text: List[Optional[str]] = [None] * len(pos)
+    names = [r.ENTITY for r in default_recognizers()]
+    for index in np.unique(kind).tolist():
+        entity = names[index]
+        rows = np.flatnonzero(kind == index).tolist()
+        stats.spans[entity] = len(rows)
         spec = {k: v for k, v in column_rule.items() if k != "type"} if "operator" in column_rule else policy.types.get(entity)
-        stats.spans[entity] = len(items)
         if not spec or spec["operator"] == "keep":
             continue
         if spec["operator"] == "drop":
             spec = {"operator": "redact"}
-        new = apply_operator(pd.Series([i[3] for i in items], dtype="str"), spec, secret).tolist()
-        for (position, start, end, _), text in zip(items, new):
-            replacements.setdefault(position, []).append((start, end, text))
-    if not replacements:
-        return values, stats
-    positions = list(replacements)
-    rebuilt = []
-    for position in positions:
+        texts = pd.Series([cells[pos[i]][start[i]:end[i]] for i in rows], dtype="str")
+        for i, text in zip(rows, apply_operator(texts, spec, secret).tolist()):
+            new_text[i] = text
+    # rebuild the changed cells in one pass over the spans (sorted by cell, start)
+    changed = 0
+    i, n = 0, len(pos)
+    while i < n:
+        position = pos[i]
         cell = cells[position]
         pieces, cursor = [], 0
-        for start, end, text in sorted(replacements[position]):
-            pieces.append(cell[cursor:start])
-            pieces.append(text)
-            cursor = end
-        pieces.append(cell[cursor:])
-        rebuilt.append("".join(pieces))
-    stats.cells_changed = sum(cells[p] != new for p, new in zip(positions, rebuilt))
-    for position, new in zip(positions, rebuilt):
-        cells[position] = new
+        while i < n and pos[i] == position:
+            if new_text[i] is not None:
+                pieces.append(cell[cursor:start[i]])
+                pieces.append(new_text[i])
+                cursor = end[i]
+            i += 1
+        if pieces:
+            pieces.append(cell[cursor:])
+            rebuilt = "".join(pieces)
+            if rebuilt != cell:
+                cells[position] = rebuilt
+                changed += 1
+    stats.cells_changed = changed
+    if not changed:
+        return values, stats
     return pd.Series(cells, index=values.index, dtype="str"), stats
 
 

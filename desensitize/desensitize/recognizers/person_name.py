@@ -99,17 +99,27 @@ class PersonNameRecognizer(ChineseRecognizer):
 
     def find(self, text):
         # patterns are in order of trust: a later one only adds names where no
-        # earlier one found an overlapping name (kept sorted, checked by bisection,
-        # since the table path runs this over many cells joined together)
+        # earlier one found an overlapping name. Matches of one pattern never overlap
+        # each other, so each pattern's names are checked (by bisection) against the
+        # names kept so far and merged in afterwards: linear in the names, since the
+        # table path runs this over many cells joined together.
         starts: list = []
         ends: list = []
         for compiled in self._compiled:
             has_group = "pii" in compiled.groupindex
+            new_starts, new_ends = [], []
             for match in compiled.finditer(text):
                 start, end = match.span("pii") if has_group else match.span()
-                i = bisect.bisect_left(starts, start)
-                if (i < len(starts) and starts[i] < end) or (i > 0 and ends[i - 1] > start):
-                    continue
-                starts.insert(i, start)
-                ends.insert(i, end)
+                if starts:
+                    i = bisect.bisect_left(starts, start)
+                    if (i < len(starts) and starts[i] < end) or (i > 0 and ends[i - 1] > start):
+                        continue
+                new_starts.append(start)
+                new_ends.append(end)
+            if new_starts:
+                if starts:
+                    merged = sorted(zip(starts + new_starts, ends + new_ends))
+                    starts, ends = [m[0] for m in merged], [m[1] for m in merged]
+                else:
+                    starts, ends = new_starts, new_ends
         return [(s, e, self.ENTITY, 1.0) for s, e in zip(starts, ends)]
