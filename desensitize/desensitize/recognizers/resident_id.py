@@ -41,6 +41,21 @@ def region_codes() -> frozenset:
     return frozenset(codes)
 
 
+@functools.lru_cache(maxsize=1)
+def region_table() -> np.ndarray:
+    """Boolean lookup table indexed by the 6-digit code as an integer (a set lookup
+    per value through pandas' isin rebuilt the set on every call)."""
+    table = np.zeros(1_000_000, dtype=bool)
+    table[[int(c) for c in region_codes() if c.isdigit() and len(c) == 6]] = True
+    return table
+
+
+def regions_known(digits: np.ndarray) -> np.ndarray:
+    """Rows of an (n, 6) int array of digits that form a known division code."""
+    code = digits @ np.array([100000, 10000, 1000, 100, 10, 1], dtype=np.int64)
+    return region_table()[code]
+
+
 _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -120,8 +135,7 @@ def _valid_18(ids: list) -> np.ndarray:
     digits = (chars[:, :17] - ord("0")).astype(np.int64)
     check = _CHECK_CHARS[(digits @ _WEIGHTS) % 11]
     ok = check == chars[:, 17]
-    regions = pd.Series([v[:6] for v in ids])
-    ok &= regions.isin(region_codes()).to_numpy()
+    ok &= regions_known(digits[:, :6])
     year = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
     month = digits[:, 10] * 10 + digits[:, 11]
     day = digits[:, 12] * 10 + digits[:, 13]

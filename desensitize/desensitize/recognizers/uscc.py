@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from presidio_analyzer import Pattern
 
-from .resident_id import region_codes
+from .resident_id import region_codes, regions_known
 from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix, fullmatch, re2_compatible
 
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -49,6 +49,6 @@ class UsccRecognizer(ChineseRecognizer):
         if len(shaped):
             codes = _LOOKUP[digits_matrix(shaped.tolist(), 18)]
             expected = (31 - (codes[:, :17] @ _WEIGHTS) % 31) % 31
-            regions = shaped.str.slice(2, 8).isin(region_codes()).to_numpy()
+            regions = regions_known(codes[:, 2:8])  # the regex makes them digits: value = digit
             result[shaped.index] = (expected == codes[:, 17]) & regions
         return result
