@@ -448,6 +448,16 @@ def test_policy_change_after_publication_withdraws_and_requeues(world):
     actions = [e["action"] for e in body["result"]]
     for a in ("uploaded", "started", "succeeded", "reviewed", "requeued", "withdrawn"):
         assert a in actions, actions
+    st, body = api(world, "dept_admin", "govopen_publication_events", package_id=pkg["id"])
+    assert {"policy_changed", "published"} <= {e["action"] for e in body["result"]}
+    reviewed = [e for e in body["result"] if e["action"] == "reviewed"]
+    assert reviewed[-1]["user_name"] == world["users"]["dept_admin"]["name"]
+    assert reviewed[-1]["detail"]["report_hash"] and reviewed[-1]["detail"]["checklist"] == ALL_YES
+    # the review is in the dataset's history too
+    st, body = api(world, "dept_admin", "package_activity_list", id=pkg["id"], include_data=True)
+    assert st == 200, body
+    assert any((a.get("data") or {}).get("govopen_publication", {}).get("action") == "reviewed"
+               for a in body["result"]), body["result"][:2]
 
 
 def test_policy_validation_and_preview(world):

@@ -52,6 +52,12 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         config["extra_template_paths"] = ",".join([path] + parts)
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "govopen")
+        import sys
+        if "jobs" in sys.argv and "worker" in sys.argv:
+            # issue 7: each job forks from the worker; import desensitize (pandas,
+            # pyarrow, recognizers) once here so the forks inherit it
+            from .publication.lib import desensitize
+            desensitize()
 
     # ------------------------------------------------------------ ITranslation
     def i18n_domain(self):
