@@ -126,8 +126,8 @@ def bench_free_text(args, out):
 
     print(f"\n### Free text: {len(texts)} labelled cells "
           f"({sum(len(g) for g in gold)} PII spans, hard negatives in {sum(1 for t in texts if any(k in t for k in ('订单', '区划', '金额', '校验不通过', '无效')))} cells)\n")
-    print("| type | gold spans | desensitize recall | desensitize precision | Presidio default recall* |")
-    print("|---|---:|---:|---:|---:|")
+ run | type | gold spans | desensitize recall | desensitize precision | Presidio default recall* |")
+ run |---|---:|---:|---:|---:|")
     for t, (g, recall, p, precision) in ours_stats.items():
         their = presidio_stats.get(t)
         print(f"| {t} | {g} | {pct(recall)} | {pct(precision)} | {pct(their[1]) if their else '0.00%'} |")
@@ -154,29 +154,54 @@ def bench_table(args, out):
     columns = json.loads((DATA / "table_columns.json").read_text(encoding="utf-8"))
     size_mb = source.stat().st_size / 1e6
 
-    started = time.perf_counter()
+    import resource
+
+    def cpu():
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    cpu_started, started = cpu(), time.perf_counter()
     frame = pd.read_csv(source, engine="pyarrow", dtype=str, keep_default_na=False)
     read_seconds = time.perf_counter() - started
     with tempfile.TemporaryDirectory(dir=DATA) as tmp:
         started = time.perf_counter()
         frame.to_csv(Path(tmp) / "bare.csv", index=False)
         bare_write = time.perf_counter() - started
+    bare_cpu = cpu() - cpu_started
     rows = len(frame)
     bare = read_seconds + bare_write
+    # pyarrow.csv read + write of the same file, for reference (quotes every string)
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cpu_started, started = cpu(), time.perf_counter()
+    names = list(frame.columns)
+    arrow_table = pacsv.read_csv(source, convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}))
+    with tempfile.TemporaryDirectory(dir=DATA) as tmp:
+        pacsv.write_csv(arrow_table, Path(tmp) / "bare_arrow.csv")
+    arrow_seconds, arrow_cpu = time.perf_counter() - started, cpu() - cpu_started
+    del arrow_table
 
     started = time.perf_counter()
     default_recognizers()
     startup = time.perf_counter() - started
     output = DATA / "table.desensitized.csv"
-    started = time.perf_counter()
-    report = desensitize.apply(source, output)
+    load_before = os.getloadavg()[0]
+    cpu_started, started = cpu(), time.perf_counter()
+    report = desensitize.apply(source, output, workers=args.workers)
     ours = time.perf_counter() - started
-    cpu = os.times()
+    ours_cpu = cpu() - cpu_started
+    load_after = os.getloadavg()[0]
+    ours1 = ours1_cpu = None
+    if args.workers != 1:
+        cpu_started, started = cpu(), time.perf_counter()
+        desensitize.apply(source, output, workers=1)
+        ours1, ours1_cpu = time.perf_counter() - started, cpu() - cpu_started
 
     result = pd.read_csv(output, engine="pyarrow", dtype=str, keep_default_na=False)
     print(f"\n### Table: {rows:,} rows × {frame.shape[1]} columns, {size_mb:.0f} MB UTF-8 CSV\n")
-    print("| column | holds | classified as | cells changed | original values left | verdict |")
-    print("|---|---|---|---:|---:|---|")
+ run | column | holds | classified as | cells changed | original values left | verdict |")
+ run |---|---|---|---:|---:|---|")
     plan = {c["column"]: c for c in report.columns}
     for column, kind in columns.items():
         changed = (result[column] != frame[column]).sum()
@@ -192,10 +217,13 @@ def bench_table(args, out):
         print(f"| {column} | {kind or 'not PII'} | {got} | {changed:,} | {left} | {verdict} |")
 
     print(f"\nResidual scan passed: {report.residual['passed']}")
-    print("\n| run | seconds | rows/s |")
-    print("|---|---:|---:|")
-    print(f"| bare pandas read (pyarrow) + to_csv | {bare:.2f} (read {read_seconds:.2f} + write {bare_write:.2f}) | {rows / bare:,.0f} |")
-    print(f"| desensitize apply, end to end | {ours:.2f} | {rows / ours:,.0f} |")
+ run | run | wall seconds | CPU seconds (user+sys, incl. workers) | rows/s (wall) | rows per CPU-second |")
+ run |---|---:|---:|---:|---:|")
+    print(f"| bare pandas read (pyarrow engine) + to_csv | {bare:.2f} (read {read_seconds:.2f} + write {bare_write:.2f}) | {bare_cpu:.2f} | {rows / bare:,.0f} | {rows / bare_cpu:,.0f} |")
+    print(f"| bare pyarrow.csv read + write_csv (reference) | {arrow_seconds:.2f} | {arrow_cpu:.2f} | {rows / arrow_seconds:,.0f} | {rows / arrow_cpu:,.0f} |")
+    print(f"| desensitize apply, end to end, workers={args.workers} | {ours:.2f} | {ours_cpu:.2f} | {rows / ours:,.0f} | {rows / ours_cpu:,.0f} |")
+    if ours1 is not None:
+        print(f"| desensitize apply, end to end, workers=1 | {ours1:.2f} | {ours1_cpu:.2f} | {rows / ours1:,.0f} | {rows / ours1_cpu:,.0f} |")
     presidio_rows = min(args.presidio_rows, rows)
     from presidio_analyzer import BatchAnalyzerEngine
 
@@ -205,12 +233,14 @@ def bench_table(args, out):
     list(batch.analyze_dict({c: sample[c].tolist() for c in sample.columns}, language="en"))
     presidio_seconds = time.perf_counter() - started
     presidio_rate = presidio_rows / presidio_seconds
-    print(f"| Presidio BatchAnalyzerEngine (default, detection only) | {rows / presidio_rate:,.0f} (extrapolated from {presidio_rows} rows in {presidio_seconds:.1f} s) | {presidio_rate:,.1f} |")
-    print(f"\ndesensitize / bare pandas time: {ours / bare:.2f}×; desensitize vs Presidio: "
-          f"{(rows / ours) / presidio_rate:,.0f}× faster. Recognizer start-up (not in the figures): {startup:.1f} s. "
-          f"Load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
+    print(f"| Presidio BatchAnalyzerEngine (default, detection only) | {rows / presidio_rate:,.0f} (extrapolated from {presidio_rows} rows in {presidio_seconds:.1f} s) | | {presidio_rate:,.1f} | |")
+    print(f"\ndesensitize / bare pandas: wall {ours / bare:.2f}×, CPU {ours_cpu / bare_cpu:.2f}×; desensitize vs Presidio "
+          f"(wall): {(rows / ours) / presidio_rate:,.0f}× faster. Recognizer start-up (not in the figures): {startup:.1f} s. "
+          f"Load average at the start / end of the apply run: {load_before:.1f} / {load_after:.1f} on {os.cpu_count()} cores.")
     out["table"] = {"rows": rows, "bare_seconds": bare, "bare_read": read_seconds, "bare_write": bare_write,
-                    "ours_seconds": ours, "ours_rows_per_s": rows / ours, "presidio_rows_per_s": presidio_rate,
+                    "bare_cpu": bare_cpu, "arrow_seconds": arrow_seconds, "arrow_cpu": arrow_cpu,
+                    "ours_cpu": ours_cpu, "ours1_seconds": ours1, "ours1_cpu": ours1_cpu,
+                    "load": [load_before, load_after], "ours_seconds": ours, "ours_rows_per_s": rows / ours, "presidio_rows_per_s": presidio_rate,
                     "residual_passed": report.residual["passed"]}
     output.unlink(missing_ok=True)
 

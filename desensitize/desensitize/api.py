@@ -126,9 +126,21 @@ def _pipeline(jobs: Iterator[tuple], workers: int):
             for job in jobs:
                 yield _process_chunk(job)
         return
+    import gc
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork: workers inherit the compiled recognizers instead of rebuilding them
+    # fork: workers inherit the compiled recognizers instead of rebuilding them.
+    # gc.freeze(): the collector in a worker would otherwise touch every inherited
+    # object and so copy the parent's ~170 MB of modules into each worker's memory.
+    gc.collect()
+    gc.freeze()
+    try:
+        yield from _pool_pipeline(first, second, jobs, workers, ProcessPoolExecutor, multiprocessing, collections)
+    finally:
+        gc.unfreeze()
+
+
+def _pool_pipeline(first, second, jobs, workers, ProcessPoolExecutor, multiprocessing, collections):
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         pending = collections.deque([pool.submit(_process_chunk, first), pool.submit(_process_chunk, second)])
         for job in jobs:

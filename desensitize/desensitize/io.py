@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 from .errors import InputError
 
 SAMPLE_BYTES = 1 << 20
-CSV_BLOCK_BYTES = 8 << 20
+CSV_BLOCK_BYTES = 4 << 20  # per chunk; a few are in flight at once
 FORMATS = ("csv", "xlsx", "jsonl")
 
 
@@ -134,6 +134,7 @@ class TableSource:
             raise InputError("不支持的文件格式", f"unsupported format; use one of {', '.join(FORMATS)}", self.format)
         self.dialect: Optional[CsvDialect] = None
         self.columns: List[str] = []
+        self.json_types: Optional[dict] = None  # JSONL: column → "int" / "float" / "bool"
         if self.format == "csv":
             self._open_csv(encoding)
 
@@ -240,7 +241,12 @@ class TableSource:
                     self.columns = [str(c) for c in frame.columns]
                 frame.columns = [str(c) for c in frame.columns]
                 frame = frame.reindex(columns=self.columns)
-                frame = frame.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+                if self.json_types is None:  # JSON types of the first chunk, restored on output
+                    self.json_types = _json_types(frame)
+                for column, kind in self.json_types.items():
+                    if kind == "int" and frame[column].dtype.kind == "f":  # ints with nulls: no "3.0"
+                        frame[column] = frame[column].astype("Int64").astype(object)
+                frame = frame.map(lambda v: "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v))
                 rows += len(frame)
                 yield frame.astype("str")
         except ValueError as exc:
@@ -306,6 +312,47 @@ def _string_buffer(array: pa.Array) -> bytes:
     return bytes(memoryview(data)[offs[0]:offs[-1]])
 
 
+def _json_types(frame: pd.DataFrame) -> dict:
+    """Columns of a JSONL chunk whose values are all JSON numbers or booleans."""
+    import numpy as np
+
+    types = {}
+    for column in frame.columns:
+        values = frame[column]
+        kind = values.dtype.kind
+        if kind == "b":
+            types[column] = "bool"
+        elif kind in "iu":
+            types[column] = "int"
+        elif kind == "f":
+            present = values.dropna().to_numpy()
+            types[column] = "int" if len(present) and np.all(np.mod(present, 1) == 0) and np.all(np.abs(present) < 2 ** 53) else "float"
+    return types
+
+
+def _restore_json_types(frame: pd.DataFrame, types: dict) -> pd.DataFrame:
+    """Give columns that were JSON numbers/booleans in the input their type back, where
+    every non-empty output value still reads as one (masked values stay strings)."""
+    if not types:
+        return frame
+    frame = frame.copy()
+    for column, kind in types.items():
+        if column not in frame.columns:
+            continue
+        values = frame[column].astype("str")
+        empty = values == ""
+        if kind == "bool":
+            if values.isin(["True", "False", ""]).all():
+                frame[column] = values.map({"True": True, "False": False, "": None}).astype(object)
+            continue
+        numbers = pd.to_numeric(values.where(~empty), errors="coerce")
+        if (numbers.isna() == empty).all():
+            if kind == "int" and (numbers.dropna() % 1 == 0).all():
+                numbers = numbers.astype("Int64")
+            frame[column] = numbers
+    return frame
+
+
 @dataclass
 class BodyEncoder:
     """Turns a transformed chunk into the bytes of the output file (no header), in
@@ -316,6 +363,7 @@ class BodyEncoder:
     format: str
     newline: str = "\n"
     encoding: str = "utf-8"
+    json_types: Optional[dict] = None
 
     def __call__(self, frame: pd.DataFrame) -> Optional[bytes]:
         if self.format == "xlsx":
@@ -323,6 +371,7 @@ class BodyEncoder:
         if self.format == "jsonl":
             if frame.empty:
                 return b""
+            frame = _restore_json_types(frame, self.json_types)
             text = frame.to_json(orient="records", lines=True, force_ascii=False)
             return text.encode("utf-8") if text.endswith("\n") else (text + "\n").encode("utf-8")
         if frame.empty:
@@ -340,7 +389,8 @@ def output_format(path: os.PathLike | str, source) -> str:
 
 def body_encoder(path: os.PathLike | str, source) -> BodyEncoder:
     dialect = source.dialect or CsvDialect("utf-8", False, "\n")
-    return BodyEncoder(output_format(path, source), dialect.newline, dialect.encoding)
+    return BodyEncoder(output_format(path, source), dialect.newline, dialect.encoding,
+                       getattr(source, "json_types", None))
 
 
 class AtomicTableWriter:
@@ -352,7 +402,8 @@ class AtomicTableWriter:
         self.path = Path(path)
         self.format = output_format(self.path, source)
         self.dialect = source.dialect or CsvDialect("utf-8", False, "\n")
-        self.encoder = BodyEncoder(self.format, self.dialect.newline, self.dialect.encoding)
+        self.encoder = BodyEncoder(self.format, self.dialect.newline, self.dialect.encoding,
+                                   getattr(source, "json_types", None))
         self.columns = columns
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)

@@ -173,3 +173,19 @@ def test_parallel_workers_give_the_same_output(tmp_path):
     finally:
         dio.CSV_BLOCK_BYTES = original
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_jsonl_keeps_numbers_and_booleans(tmp_path):
+    lines = [
+        {"姓名": "张伟", "手机": "13800138000", "金额": 12, "比例": 0.5, "有效": True, "次数": None},
+        {"姓名": "李娜", "手机": "13912345678", "金额": 7, "比例": 1.25, "有效": False, "次数": 3},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    desensitize.apply(source, tmp_path / "out.jsonl", workers=1)
+    back = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [b["金额"] for b in back] == [12, 7]
+    assert [b["比例"] for b in back] == [0.5, 1.25]
+    assert [b["有效"] for b in back] == [True, False]
+    assert [b["次数"] for b in back] == [None, 3]
+    assert back[0]["手机"] == "138****8000"  # changed values stay strings
