@@ -126,8 +126,8 @@ def bench_free_text(args, out):
 
     print(f"\n### Free text: {len(texts)} labelled cells "
           f"({sum(len(g) for g in gold)} PII spans, hard negatives in {sum(1 for t in texts if any(k in t for k in ('订单', '区划', '金额', '校验不通过', '无效')))} cells)\n")
- run | type | gold spans | desensitize recall | desensitize precision | Presidio default recall* |")
- run |---|---:|---:|---:|---:|")
+    print("| type | gold spans | desensitize recall | desensitize precision | Presidio default recall* |")
+    print("|---|---:|---:|---:|---:|")
     for t, (g, recall, p, precision) in ours_stats.items():
         their = presidio_stats.get(t)
         print(f"| {t} | {g} | {pct(recall)} | {pct(precision)} | {pct(their[1]) if their else '0.00%'} |")
@@ -200,8 +200,8 @@ def bench_table(args, out):
 
     result = pd.read_csv(output, engine="pyarrow", dtype=str, keep_default_na=False)
     print(f"\n### Table: {rows:,} rows × {frame.shape[1]} columns, {size_mb:.0f} MB UTF-8 CSV\n")
- run | column | holds | classified as | cells changed | original values left | verdict |")
- run |---|---|---|---:|---:|---|")
+    print("| column | holds | classified as | cells changed | original values left | verdict |")
+    print("|---|---|---|---:|---:|---|")
     plan = {c["column"]: c for c in report.columns}
     for column, kind in columns.items():
         changed = (result[column] != frame[column]).sum()
@@ -217,8 +217,8 @@ def bench_table(args, out):
         print(f"| {column} | {kind or 'not PII'} | {got} | {changed:,} | {left} | {verdict} |")
 
     print(f"\nResidual scan passed: {report.residual['passed']}")
- run | run | wall seconds | CPU seconds (user+sys, incl. workers) | rows/s (wall) | rows per CPU-second |")
- run |---|---:|---:|---:|---:|")
+    print("\n| run | wall seconds | CPU seconds (user+sys, incl. workers) | rows/s (wall) | rows per CPU-second |")
+    print("|---|---:|---:|---:|---:|")
     print(f"| bare pandas read (pyarrow engine) + to_csv | {bare:.2f} (read {read_seconds:.2f} + write {bare_write:.2f}) | {bare_cpu:.2f} | {rows / bare:,.0f} | {rows / bare_cpu:,.0f} |")
     print(f"| bare pyarrow.csv read + write_csv (reference) | {arrow_seconds:.2f} | {arrow_cpu:.2f} | {rows / arrow_seconds:,.0f} | {rows / arrow_cpu:,.0f} |")
     print(f"| desensitize apply, end to end, workers={args.workers} | {ours:.2f} | {ours_cpu:.2f} | {rows / ours:,.0f} | {rows / ours_cpu:,.0f} |")
