@@ -384,11 +384,13 @@ def _activity(context, pkg, detail: dict) -> None:
         return
     try:
         from ckanext.activity.model import Activity
+        from ckan.lib.plugins import get_permission_labels
         user = model.User.get(context.get("user") or "")
         act = Activity(user.id if user else None, pkg.id, "changed package",
                        {"package": {"id": pkg.id, "name": pkg.name, "title": pkg.title,
                                     "owner_org": pkg.owner_org, "private": pkg.private},
-                        "govopen_publication": detail})
+                        "govopen_publication": detail},
+                       permission_labels=get_permission_labels().get_dataset_labels(pkg))
         model.Session.add(act)
     except Exception:  # the history is a record, never a reason to refuse the action
         import logging
