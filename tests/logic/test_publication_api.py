@@ -497,3 +497,25 @@ def test_department_default_policy_applies_and_dataset_override_wins(world):
     finally:
         api(world, "dept_admin", "govopen_publication_policy_update",
             organization=world["dept"]["id"], yaml="version: 1\n")
+
+
+# ---------------------------------------------------------------- pages
+def test_publication_and_policy_pages(world):
+    pkg = new_entry(world)
+    res = upload_csv(world, pkg)
+    run_job(res["id"])
+    url = "/dataset/%s/resource/%s/publication" % (pkg["name"], res["id"])
+    page = world["app"].get(url, headers=headers(world, "dept_admin"), status=None)
+    assert page.status_code == 200, page.body[-3000:]
+    assert 'id="chk-no_state_secret"' in page.body and "govopen-report" in page.body
+    page = world["app"].get(url, headers=headers(world, "dept_editor"))
+    assert 'id="chk-no_state_secret"' not in page.body  # editors do not sign
+    for role in OUTSIDERS:
+        assert world["app"].get(url, headers=headers(world, role), status=None).status_code == 403
+    page = world["app"].get("/dataset/%s/resource/%s" % (pkg["name"], res["id"]),
+                            headers=headers(world, "dept_editor"))
+    assert 'id="govopen-publication"' in page.body
+    page = world["app"].get("/dataset/%s/publication/policy" % pkg["name"],
+                            headers=headers(world, "dept_admin"), status=None)
+    assert page.status_code == 200, page.body[-3000:]
+    assert 'name="yaml"' in page.body

@@ -55,7 +55,7 @@ def page(id, resource_id):
         return tk.abort(403, str(e) or tk._("Not authorized"))
     events = tk.get_action("govopen_publication_events")(ctx, {"id": res.id})
     return tk.render("govopen/publication/page.html", extra_vars={
-        "pkg": pkg, "res": res, "pub": pub, "events": events,
+        "pkg": pkg, "res": res.as_dict(), "pub": pub, "events": events,
         "checklist": [(k, ot.REVIEW_CHECKLIST_LABELS[k]) for k in ot.REVIEW_CHECKLIST],
         "errors": {}})
 
