@@ -1,0 +1,247 @@
+"""Issue 7 end to end in headless Chromium, real PostgreSQL, Redis and a real
+`ckan jobs worker`: a department editor uploads a CSV with resident IDs, phones and
+names through the web form; the job runs with a visible progress bar; the entry
+cannot be made public before the reviewer signs; after signing, an anonymous user
+downloads the desensitized file (no original identifier, other columns byte-identical);
+the original stays unreachable outside the department.
+
+Its own server and worker (Redis db 3, its own queue), so no other test's worker
+takes its jobs.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from publication_data import HEADER, column, write_pii_csv
+
+pytestmark = pytest.mark.e2e
+
+HERE = os.path.dirname(__file__)
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+QUEUE = "govopen_publication_e2e_%d" % os.getpid()  # unique: parallel runs share Redis
+REDIS_URL = "redis://127.0.0.1:6379/3"
+ROWS = int(os.environ.get("GOVOPEN_E2E_CSV_ROWS", "120000"))
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ini(tmp, port, ini):
+    path = os.path.join(tmp, "pub-e2e.ini")
+    with open(path, "w") as f:
+        f.write(f"""[app:main]
+use = config:{ini}
+ckan.site_url = http://127.0.0.1:{port}
+ckan.locale_default = zh_Hans_CN
+ckan.locale_order = zh_Hans_CN en
+ckan.locales_offered = zh_Hans_CN en
+ckan.redis.url = {REDIS_URL}
+govopen.publication.queue = {QUEUE}
+govopen.publication.stale_seconds = 30
+ckan.max_resource_size = 1024
+WTF_CSRF_ENABLED = true
+
+[loggers]
+keys = root
+[handlers]
+keys = console
+[formatters]
+keys = generic
+[logger_root]
+level = WARNING
+handlers = console
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+""")
+    return path
+
+
+@pytest.fixture(scope="module")
+def portal(request, tmp_path_factory):
+    import ckan.plugins as plugins
+    from govopen_world import build_world
+    ini = os.path.abspath(request.config.getoption("--ckan-ini"))
+    plugins.load_all()
+    try:
+        world = build_world()
+    finally:
+        plugins.unload_non_system_plugins()
+    port = _free_port()
+    tmp = str(tmp_path_factory.mktemp("pub-e2e"))
+    server_ini = _ini(tmp, port, ini)
+    ckan_bin = os.path.join(os.path.dirname(sys.executable), "ckan")
+    slog = open(os.path.join(tmp, "server.log"), "w")
+    wlog = open(os.path.join(tmp, "worker.log"), "w")
+    subprocess.run([ckan_bin, "-c", server_ini, "jobs", "clear", QUEUE], cwd=ROOT,
+                   capture_output=True)
+    server = subprocess.Popen([ckan_bin, "-c", server_ini, "run", "-H", "127.0.0.1", "-p", str(port),
+                               "--disable-reloader", "--threaded"], cwd=ROOT, stdout=slog,
+                              stderr=subprocess.STDOUT)
+    worker = subprocess.Popen([ckan_bin, "-c", server_ini, "jobs", "worker", QUEUE], cwd=ROOT,
+                              stdout=wlog, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/3/action/status_show", timeout=2)
+                break
+            except Exception:
+                if server.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(open(os.path.join(tmp, "server.log")).read()[-3000:])
+                time.sleep(0.5)
+        yield {**world, "url": url, "tmp": tmp}
+    finally:
+        for proc in (worker, server):
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        slog.close()
+        wlog.close()
+
+
+def _login(browser, portal, role):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                              accept_downloads=True)
+    page = ctx.new_page()
+    page.goto(portal["url"] + "/user/login")
+    page.fill("#field-login", portal["users"][role]["name"])
+    page.fill("#field-password", portal["password"])
+    page.locator("#field-password").press("Enter")
+    page.wait_for_load_state()
+    assert "/user/login" not in page.url, page.content()[-3000:]
+    return page
+
+
+def _api(portal, role, action, **params):
+    import json
+    req = urllib.request.Request(portal["url"] + "/api/3/action/" + action,
+                                 data=json.dumps(params).encode(),
+                                 headers={"Content-Type": "application/json",
+                                          **({"Authorization": portal["tokens"][role]} if role else {})})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def _get(url, token=None):
+    req = urllib.request.Request(url, headers={"Authorization": token} if token else {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_upload_progress_review_publish_download(portal, browser, shot, tmp_path):
+    from govopen_world import VALID_ENTRY
+    csv_path = tmp_path / "banshi.csv"
+    write_pii_csv(csv_path, ROWS, seed=77)
+    original = csv_path.read_bytes()
+    # a new entry of the editor (starts private)
+    st, body = _api(portal, "dept_editor", "package_create", name="e2e-banshi", title="办事人员记录",
+                    owner_org=portal["dept"]["id"], open_type="unconditional", **VALID_ENTRY)
+    assert st == 200, body
+    pkg = body["result"]
+    assert pkg["private"] is True
+
+    editor = _login(browser, portal, "dept_editor")
+    editor.goto("%s/dataset/%s/resource/new" % (portal["url"], pkg["name"]))
+    editor.set_input_files("input[name=upload]", str(csv_path))
+    editor.fill("#field-name", "办事人员记录 CSV")
+    if editor.locator("#field-format").count():
+        editor.fill("#field-format", "CSV")
+    t0 = time.time()
+    editor.locator("form#resource-edit button[type=submit][name=save]").last.click()
+    editor.wait_for_load_state()
+    submit_seconds = time.time() - t0
+    st, body = _api(portal, "dept_editor", "package_show", id=pkg["id"])
+    res = body["result"]["resources"][0]
+    editor.goto("%s/dataset/%s/resource/%s" % (portal["url"], pkg["name"], res["id"]))
+    panel = editor.locator("#govopen-publication")
+    panel.wait_for(state="visible", timeout=30000)
+    # the progress bar shows while the worker runs, then the report
+    editor.wait_for_selector("#govopen-publication[data-state=running] .govopen-publication-progress:not([hidden])",
+                             timeout=120000)
+    shot(editor, "publication-running")
+    width = editor.locator(".govopen-publication-progress .progress-bar").evaluate("e => e.style.width")
+    editor.wait_for_selector("#govopen-publication[data-state=succeeded]", timeout=600000)
+    shot(editor, "publication-succeeded")
+    assert "身份证号" in panel.inner_text()
+    print("\nupload form submit + redirect %.2f s; progress width seen %s" % (submit_seconds, width))
+
+    # the entry cannot be made public before the review: the edit form says why
+    editor.goto("%s/dataset/edit/%s" % (portal["url"], pkg["name"]))
+    editor.select_option("#field-private", "False")
+    editor.locator("form#dataset-edit button[type=submit][name=save]").click()
+    editor.wait_for_load_state()
+    assert "不能设为公开" in editor.content()
+    shot(editor, "publication-refused-public")
+    st, body = _api(portal, "dept_editor", "package_patch", id=pkg["id"], private=False)
+    assert st == 409
+
+    # outsiders: neither the public copy nor the original
+    for role in (None, "citizen", "other_editor"):
+        token = portal["tokens"][role] if role else None
+        st, _ = _get("%s/dataset/%s/resource/%s/download" % (portal["url"], pkg["id"], res["id"]), token)
+        assert st in (403, 404), role
+        st, _ = _get("%s/dataset/%s/resource/%s/original" % (portal["url"], pkg["id"], res["id"]), token)
+        assert st in (403, 404), role
+    # the department's editor may read the original; it is the uploaded file
+    st, data = _get("%s/dataset/%s/resource/%s/original" % (portal["url"], pkg["id"], res["id"]),
+                    portal["tokens"]["dept_editor"])
+    assert st == 200 and data == original
+
+    # the reviewer signs in the browser
+    admin = _login(browser, portal, "dept_admin")
+    admin.goto("%s/dataset/%s/resource/%s/publication" % (portal["url"], pkg["name"], res["id"]))
+    for key in ("no_state_secret", "no_trade_secret", "personal_data_within_policy", "open_type_correct"):
+        admin.check("#chk-" + key)
+    admin.fill("#review-note", "已逐列核查")
+    admin.locator(".govopen-review-form button[type=submit]").click()
+    admin.wait_for_load_state()
+    assert admin.locator(".govopen-review-signed").count() == 1, admin.content()[-2000:]
+    shot(admin, "publication-signed")
+
+    # now the editor can make it public through the form
+    editor.goto("%s/dataset/edit/%s" % (portal["url"], pkg["name"]))
+    editor.select_option("#field-private", "False")
+    editor.locator("form#dataset-edit button[type=submit][name=save]").click()
+    editor.wait_for_load_state()
+    st, body = _api(portal, None, "package_show", id=pkg["id"])
+    assert st == 200 and body["result"]["private"] is False
+
+    # an anonymous download: no original identifier, the other columns byte-identical
+    st, data = _get("%s/dataset/%s/resource/%s/download" % (portal["url"], pkg["id"], res["id"]))
+    assert st == 200
+    for col in ("姓名", "身份证号", "联系电话"):
+        values = column(original, col)
+        assert column(data, col) != values
+        for v in values[:2000]:
+            assert v.encode() not in data, (col, v)
+    keep = [HEADER.index(c) for c in ("序号", "办理事项", "金额", "办理日期")]
+    ol, pl = original.decode().splitlines(), data.decode().splitlines()
+    assert len(ol) == len(pl)
+    for a, b in zip(ol, pl):
+        assert [a.split(",")[i] for i in keep] == [b.split(",")[i] for i in keep]
+    st, _ = _get("%s/dataset/%s/resource/%s/original" % (portal["url"], pkg["id"], res["id"]))
+    assert st in (403, 404)
