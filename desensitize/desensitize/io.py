@@ -199,7 +199,7 @@ class TableSource:
                 if len(breaks):
                     quotes = np.flatnonzero(raw == 34)
                     even = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
-                    if len(even):
+                    if len(even) >= (2 if first else 1):  # the first block: header + at least one row
                         cut = int(even[-1]) + 1
                 if cut <= 0:  # one row longer than a block: read on
                     pending = data

@@ -189,3 +189,26 @@ def test_jsonl_keeps_numbers_and_booleans(tmp_path):
     assert [b["有效"] for b in back] == [True, False]
     assert [b["次数"] for b in back] == [None, 3]
     assert back[0]["手机"] == "138****8000"  # changed values stay strings
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_blocks_cut_only_between_rows(tmp_path, encoding):
+    """Tiny blocks force cuts everywhere: quoted line breaks, quotes and commas inside
+    cells must never be split between chunks, and the output must not depend on them."""
+    rows = [(f"用户{i}", "", f"1390000{i:04d}", "110105", f"{i},5",
+             f'第{i}行"引号"\n第二行，电话1390000{i:04d}\r\n第三行') for i in range(300)]
+    source = write_csv(tmp_path / "quoted.csv", rows, encoding=encoding, newline="\r\n")
+    from desensitize import io as dio
+
+    desensitize.apply(source, tmp_path / "big_blocks.csv", workers=1)
+    original = dio.CSV_BLOCK_BYTES
+    dio.CSV_BLOCK_BYTES = 97  # smaller than one row
+    try:
+        report = desensitize.apply(source, tmp_path / "tiny_blocks.csv", workers=1)
+    finally:
+        dio.CSV_BLOCK_BYTES = original
+    assert report.rows == 300
+    assert (tmp_path / "tiny_blocks.csv").read_bytes() == (tmp_path / "big_blocks.csv").read_bytes()
+    back = read_csv(tmp_path / "tiny_blocks.csv", encoding)
+    assert [r[4] for r in back[1:]] == [f"{i},5" for i in range(300)]
+    assert back[1][5] == '第0行"引号"\n第二行，电话139****0000\r\n第三行'
