@@ -7,9 +7,11 @@ Two guards:
     that our ckanext-govopen.po supplies ("Core CKAN strings missing ..." section);
   * against a live `ckan run` in zh (default locale): the home page, dataset search,
     dataset and resource pages, departments, login/register, the 404 page as anonymous,
-    and the dataset form, API tokens and dashboard as a department editor, rendered in
+    and the dataset form, API tokens and dashboard as a department editor, plus the
+    demand board, a demand page and the department's oversight dashboard, rendered in
     headless Chromium: no visible text node, placeholder, title or aria-label equals one
-    of the English UI strings in ENGLISH_UI, and the GovOpen header/home are there.
+    of the English UI strings in ENGLISH_UI (on the demand pages also the English msgids
+    of the demand templates, DEMAND_UI), and the GovOpen header/home are there.
 Screenshots: tests/e2e/screenshots/{home,dataset-list,dataset-page,login,...}-zh.png.
 """
 from __future__ import annotations
@@ -79,6 +81,22 @@ ENGLISH_UI = {
     "Activity type",
 }
 
+
+def _demand_msgids():
+    """The English msgids of the demand pages: every _('...') in templates/govopen/demand/."""
+    tdir = os.path.join(ROOT, "ckanext-govopen", "ckanext", "govopen", "templates", "govopen", "demand")
+    pattern = re.compile(r"""\b_\(\s*(['"])((?:\\.|(?!\1).)*)\1\s*\)""")
+    ids = set()
+    for n in os.listdir(tdir):
+        if n.endswith(".html"):
+            for m in pattern.finditer(open(os.path.join(tdir, n), encoding="utf-8").read()):
+                ids.add(m.group(2).replace("\\'", "'").replace('\\"', '"'))
+    return ids
+
+
+# English labels of the demand board, demand page and oversight dashboard
+DEMAND_UI = _demand_msgids()
+
 TRADITIONAL = "來沒們這為與時後從會對發開關標籤檔檢視編輯設說請選擇註冊帳號輸網頁應該無據組織顯刪創"
 
 VISIBLE_TEXT_JS = """() => {
@@ -147,9 +165,9 @@ def test_our_portal_strings_have_zh():
 
 
 # ---------------------------------------------------------------- live pages
-def _english_on(page):
+def _english_on(page, extra=()):
     texts = page.evaluate(VISIBLE_TEXT_JS)
-    english = sorted({t for t in texts if t in ENGLISH_UI})
+    english = sorted({t for t in texts if t in ENGLISH_UI or t in extra})
     trad = sorted({t for t in texts if any(ch in TRADITIONAL for ch in t)})
     return english, trad
 
@@ -162,11 +180,11 @@ def _login(page, portal, role):
     page.wait_for_load_state()
 
 
-def _check(page, url, problems, expect_status=200):
+def _check(page, url, problems, expect_status=200, extra=()):
     resp = page.goto(url)
     allowed = expect_status if isinstance(expect_status, tuple) else (expect_status,)
     assert resp.status in allowed, (url, resp.status)
-    english, trad = _english_on(page)
+    english, trad = _english_on(page, extra)
     if english or trad:
         problems.append((url, english, trad))
 
@@ -240,3 +258,50 @@ def test_pages_in_zh_department_editor(live_portal, browser, shot):
     _check(page, "%s/user/edit/%s" % (url, editor), problems)
     page.close()
     assert not problems, "English UI / traditional characters on zh pages: %r" % problems
+
+
+def _api(portal, action, token, **data):
+    import json
+    import urllib.request
+    req = urllib.request.Request(portal["url"] + "/api/3/action/" + action, data=json.dumps(data).encode(),
+                                 headers={"Content-Type": "application/json", "Authorization": token})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())["result"]
+
+
+def test_demand_pages_in_zh(live_portal, browser, shot):
+    """The demand board, a demand page (with its “我也需要” button) and the department's
+    dashboard show no English demand label in zh, and do show them under /en."""
+    url = live_portal["url"]
+    assert {"Data demands", "I need this too", "High-demand reviews"} <= DEMAND_UI, DEMAND_UI
+    d = _api(live_portal, "govopen_demand_create", live_portal["tokens"]["citizen"],
+             title="全市共享单车停放点位", description="希望开放各区共享单车停放点位及容量",
+             suggested_org=live_portal["dept"]["name"])
+    problems = []
+    anon = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _check(anon, url + "/demand", problems, extra=DEMAND_UI)
+    assert anon.locator("h1").first.inner_text().strip() == "数据需求"
+    assert anon.locator("tr[data-demand='%s']" % d["id"]).count() == 1
+    shot(anon, "demand-board-zh")
+    _check(anon, "%s/demand/%s" % (url, d["id"]), problems, extra=DEMAND_UI)
+    anon.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _login(page, live_portal, "enterprise")
+    _check(page, url + "/demand", problems, extra=DEMAND_UI)
+    assert "提出目录外数据需求" in page.content()
+    _check(page, "%s/demand/%s" % (url, d["id"]), problems, extra=DEMAND_UI)
+    assert page.locator("button.govopen-second").inner_text().strip() == "我也需要"
+    shot(page, "demand-page-zh")
+    page.goto("%s/en/demand/%s" % (url, d["id"]))
+    assert page.locator("button.govopen-second").inner_text().strip() == "I need this too"
+    page.goto(url + "/en/demand")
+    assert page.locator("h1").first.inner_text().strip() == "Data demands"
+    page.close()
+
+    head = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _login(head, live_portal, "dept_admin")
+    _check(head, url + "/dashboard/oversight", problems, extra=DEMAND_UI)
+    assert head.locator("h1").first.inner_text().strip() == "部门办理台账"
+    head.close()
+    assert not problems, "English UI / traditional characters on zh demand pages: %r" % problems

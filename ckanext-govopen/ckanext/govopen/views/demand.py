@@ -3,7 +3,8 @@ objections and their outcomes) and the department's oversight dashboard
 (reviews, directions to open, objections; overdue first).
 
 Views call actions and render; no rule is decided here or in the templates.
-Labels are Chinese first (English under /en), from :func:`labels`.
+UI text goes through gettext (``_()`` here and in the templates): Chinese from
+the extension's zh_Hans_CN catalog by default, the English msgids under /en.
 
 Routes:
   GET  /demand                          the public board (q, organization, state)
@@ -28,62 +29,6 @@ from ckan.common import current_user
 from ..logic import requests_glue as glue
 
 blueprint = Blueprint("govopen_demand", __name__)
-
-_LABELS = {
-    "board": ("数据需求", "Data demands"),
-    "board_intro": ("提出您需要但尚未开放的数据；附议人数达到标准后，提供部门须在规定期限内审查并答复。",
-                    "Ask for data that is not open; when enough people ask, the department must review and answer."),
-    "second": ("我也需要", "I need this too"),
-    "seconded": ("您已附议", "You asked for this"),
-    "ask": ("申请开放此数据", "Ask to open this data"),
-    "requesters": ("需求人数", "Requesters"),
-    "state": ("状态", "State"),
-    "due": ("答复期限", "Due date"),
-    "department": ("提供部门", "Department"),
-    "suggested": ("建议部门", "Suggested department"),
-    "title": ("标题", "Title"),
-    "description": ("说明", "Description"),
-    "new": ("提出目录外数据需求", "Ask for data not in the catalog"),
-    "submit": ("提交", "Submit"),
-    "search": ("搜索", "Search"),
-    "all_states": ("全部状态", "All states"),
-    "all_orgs": ("全部部门", "All departments"),
-    "answer": ("部门答复", "Department's answer"),
-    "reasons": ("理由", "Reasons"),
-    "legal_basis": ("法律依据", "Legal basis"),
-    "reconsideration": ("复核", "Reconsideration"),
-    "file_reconsideration": ("申请复核", "File a reconsideration"),
-    "filing_deadline": ("复核申请截止", "File by"),
-    "direction": ("责令开放", "Direction to open"),
-    "open_by": ("开放期限", "Open by"),
-    "fulfil": ("按责令开放", "Open as directed"),
-    "route": ("分派部门", "Route to a department"),
-    "history": ("办理记录", "History"),
-    "time": ("时间", "Time"), "by": ("办理人", "By"), "action": ("操作", "Action"),
-    "from": ("原状态", "From"), "to": ("新状态", "To"), "note": ("说明", "Note"),
-    "login_to_second": ("登录后可附议", "Log in to ask for this"),
-    "objections": ("数据疑义", "Objections"),
-    "flag": ("反馈数据疑义", "Flag doubtful or wrong data"),
-    "what": ("问题描述", "What is wrong"), "where": ("问题位置", "Where"), "evidence": ("证据", "Evidence"),
-    "resource": ("资源", "Resource"), "whole_dataset": ("整个数据集", "The whole dataset"),
-    "resolved": ("已处理", "Resolved"), "overdue": ("已逾期", "Overdue"),
-    "new_version": ("更正后的新版本", "Corrected version"), "explanation": ("核实说明", "Explanation"),
-    "extension": ("延期", "Extension"),
-    "oversight": ("部门办理台账", "Department dashboard"),
-    "reviews": ("高需求审查", "High-demand reviews"),
-    "directions": ("责令开放事项", "Directions to open"),
-    "demand": ("数据需求", "Demand"), "none": ("暂无", "None"),
-    "open_type": ("开放类型", "Open type"),
-    "unconditional": ("无条件开放", "Unconditional"), "conditional": ("有条件开放", "Conditional"),
-    "window": ("统计期（天）", "Window (days)"), "threshold": ("标准", "Threshold"),
-    "requests_page": ("办理页面", "Request page"),
-}
-
-
-def labels() -> dict:
-    en = glue.is_en()
-    return {k: (v[1] if en else v[0]) for k, v in _LABELS.items()}
-
 
 def _context():
     return {"user": current_user.name if current_user and not current_user.is_anonymous else "",
@@ -134,7 +79,7 @@ def index():
     from ..domain import demand as dm
     states = [(s, dm.STATE_LABELS[s][1 if glue.is_en() else 0]) for s in dm.STATES]
     return tk.render("govopen/demand/index.html", extra_vars={
-        "rows": rows, "args": args, "orgs": orgs, "states": states, "L": labels(),
+        "rows": rows, "args": args, "orgs": orgs, "states": states,
         "logged_in": _logged_in()})
 
 
@@ -172,7 +117,7 @@ def read(id):
     orgs = tk.get_action("organization_list")(_context(), {"all_fields": True}) \
         if d["viewer"]["may_route"] else []
     return tk.render("govopen/demand/read.html", extra_vars={
-        "d": d, "L": labels(), "review_specs": specs, "recon_actions": recon_actions,
+        "d": d, "review_specs": specs, "recon_actions": recon_actions,
         "authority": authority, "orgs": orgs, "logged_in": _logged_in()})
 
 
@@ -180,7 +125,7 @@ def read(id):
 def second(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("govopen_demand.read", id=id))
-    _call("govopen_demand_second", {"id": id}, labels()["seconded"])
+    _call("govopen_demand_second", {"id": id}, tk._("You asked for this"))
     return tk.redirect_to("govopen_demand.read", id=id)
 
 
@@ -226,7 +171,7 @@ def fulfil(id):
 def dataset_demand(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("dataset.read", id=id))
-    out = _call("govopen_demand_create", {"package_id": id}, labels()["seconded"])
+    out = _call("govopen_demand_create", {"package_id": id}, tk._("You asked for this"))
     return tk.redirect_to("dataset.read", id=id)
 
 
@@ -253,8 +198,8 @@ def demand_panel(pkg_id: str) -> dict:
     except Exception:
         import logging
         logging.getLogger(__name__).exception("demand panel")
-        return {"demand": None, "objections": [], "L": labels(), "logged_in": _logged_in()}
-    return {"demand": current, "objections": flags, "L": labels(), "logged_in": bool(_logged_in())}
+        return {"demand": None, "objections": [], "logged_in": _logged_in()}
+    return {"demand": current, "objections": flags, "logged_in": bool(_logged_in())}
 
 
 @blueprint.app_context_processor
@@ -273,4 +218,4 @@ def oversight():
     reviews = tk.get_action("govopen_request_list")(ctx, {"scope": "department", "kind": "high_demand_review"})
     objections = tk.get_action("govopen_request_list")(ctx, {"scope": "department", "kind": "objection"})
     return tk.render("govopen/demand/dashboard.html", extra_vars={
-        "directions": directions, "reviews": reviews, "objections": objections, "L": labels()})
+        "directions": directions, "reviews": reviews, "objections": objections})
