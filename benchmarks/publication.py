@@ -13,7 +13,7 @@ The same 200,000-row CSV (benchmarks/data/table.csv of benchmarks/desensitize_da
    row saying succeeded.
 
 WARNING: it resets the database named by CKAN_SQLALCHEMY_URL (use a scratch one).
-Redis db 3 and its own queue, so no other worker takes the job.
+Its own queue (on tests/live.py's Redis), so no other worker takes the job.
 """
 from __future__ import annotations
 
@@ -25,38 +25,17 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+# appended, not first: a folder in tests/ must not shadow a library (tests/desensitize)
+sys.path.append(os.path.join(ROOT, "tests"))
+import live  # noqa: E402  (tests/live.py: child ini, worker process)
+
 QUEUE = "govopen_publication_bench_%d" % os.getpid()
-REDIS_URL = "redis://127.0.0.1:6379/3"
 
 
 def child_ini(tmp, ini):
-    path = os.path.join(tmp, "bench.ini")
-    with open(path, "w") as f:
-        f.write(f"""[app:main]
-use = config:{os.path.abspath(ini)}
-ckan.redis.url = {REDIS_URL}
-govopen.publication.queue = {QUEUE}
-ckan.storage_path = {tmp}/storage
-ckan.max_resource_size = 4096
-
-[loggers]
-keys = root
-[handlers]
-keys = console
-[formatters]
-keys = generic
-[logger_root]
-level = WARNING
-handlers = console
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-""")
-    return path
+    return live.write_child_ini(tmp, "bench", ini, {
+        "ckan.redis.url": live.REDIS_URL, "govopen.publication.queue": QUEUE,
+        "ckan.storage_path": tmp + "/storage", "ckan.max_resource_size": 4096})
 
 
 def ensure_csv(path):
@@ -104,10 +83,7 @@ def pipeline(csv_path, ini_path, tmp):
                                        share_type="unconditional", contact_name="张三",
                                        contact_email="a@example.gov.cn", contact_phone="010-12345678",
                                        record_count="200000")
-        ckan_bin = os.path.join(os.path.dirname(sys.executable), "ckan")
-        log = open(os.path.join(tmp, "worker.log"), "w")
-        worker = subprocess.Popen([ckan_bin, "-c", ini_path, "jobs", "worker", QUEUE], cwd=ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        worker = live.start_worker(ini_path, QUEUE, os.path.join(tmp, "worker.log"))
         time.sleep(3)  # the worker is up before the upload, as in production
         try:
             t0 = time.perf_counter()
@@ -141,9 +117,7 @@ def pipeline(csv_path, ini_path, tmp):
                     "rows": row.rows_done, "max_progress_gap_s": max_gap,
                     "error": row.error}
         finally:
-            worker.terminate()
-            worker.wait(15)
-            log.close()
+            worker.stop()
 
 
 def main():

@@ -5,116 +5,55 @@ cannot be made public before the reviewer signs; after signing, an anonymous use
 downloads the desensitized file (no original identifier, other columns byte-identical);
 the original stays unreachable outside the department.
 
-Its own server and worker (Redis db 3, its own queue), so no other test's worker
-takes its jobs.
+Its own server and worker (tests/live.py: its own queue on the shared test Redis),
+so no other test's worker takes its jobs.
 """
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
+import live
 from publication_data import HEADER, column, write_pii_csv
 
 pytestmark = pytest.mark.e2e
 
-HERE = os.path.dirname(__file__)
-ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 QUEUE = "govopen_publication_e2e_%d" % os.getpid()  # unique: parallel runs share Redis
-REDIS_URL = "redis://127.0.0.1:6379/3"
 ROWS = int(os.environ.get("GOVOPEN_E2E_CSV_ROWS", "120000"))
-
-
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _ini(tmp, port, ini):
-    path = os.path.join(tmp, "pub-e2e.ini")
-    with open(path, "w") as f:
-        f.write(f"""[app:main]
-use = config:{ini}
-ckan.site_url = http://127.0.0.1:{port}
-ckan.locale_default = zh_Hans_CN
-ckan.locale_order = zh_Hans_CN en
-ckan.locales_offered = zh_Hans_CN en
-ckan.redis.url = {REDIS_URL}
-govopen.publication.queue = {QUEUE}
-govopen.publication.stale_seconds = 30
-ckan.max_resource_size = 1024
-WTF_CSRF_ENABLED = true
-
-[loggers]
-keys = root
-[handlers]
-keys = console
-[formatters]
-keys = generic
-[logger_root]
-level = WARNING
-handlers = console
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-""")
-    return path
 
 
 @pytest.fixture(scope="module")
 def portal(request, tmp_path_factory):
     import ckan.plugins as plugins
     from govopen_world import build_world
-    ini = os.path.abspath(request.config.getoption("--ckan-ini"))
     plugins.load_all()
     try:
         world = build_world()
     finally:
         plugins.unload_non_system_plugins()
-    port = _free_port()
+    port = live.free_port()
     tmp = str(tmp_path_factory.mktemp("pub-e2e"))
-    server_ini = _ini(tmp, port, ini)
-    ckan_bin = os.path.join(os.path.dirname(sys.executable), "ckan")
-    slog = open(os.path.join(tmp, "server.log"), "w")
-    wlog = open(os.path.join(tmp, "worker.log"), "w")
-    subprocess.run([ckan_bin, "-c", server_ini, "jobs", "clear", QUEUE], cwd=ROOT,
+    ini = live.write_child_ini(tmp, "pub-e2e", request.config.getoption("--ckan-ini"), {
+        "ckan.site_url": live.loopback_url(port), **live.BROWSER_SITE,
+        "ckan.redis.url": live.REDIS_URL, "govopen.publication.queue": QUEUE,
+        "govopen.publication.stale_seconds": 30, "ckan.max_resource_size": 1024})
+    subprocess.run([live.CKAN, "-c", ini, "jobs", "clear", QUEUE], cwd=live.ROOT,
                    capture_output=True)
-    server = subprocess.Popen([ckan_bin, "-c", server_ini, "run", "-H", "127.0.0.1", "-p", str(port),
-                               "--disable-reloader", "--threaded"], cwd=ROOT, stdout=slog,
-                              stderr=subprocess.STDOUT)
-    worker = subprocess.Popen([ckan_bin, "-c", server_ini, "jobs", "worker", QUEUE], cwd=ROOT,
-                              stdout=wlog, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    worker = live.start_worker(ini, QUEUE, os.path.join(tmp, "worker.log"))
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/3/action/status_show", timeout=2)
-                break
-            except Exception:
-                if server.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(open(os.path.join(tmp, "server.log")).read()[-3000:])
-                time.sleep(0.5)
-        yield {**world, "url": url, "tmp": tmp}
+        server = live.start_server(ini, port, os.path.join(tmp, "server.log"), threaded=True)
+    except BaseException:
+        worker.stop(grace=10)
+        raise
+    try:
+        yield {**world, "url": server.url, "tmp": tmp}
     finally:
-        for proc in (worker, server):
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        slog.close()
-        wlog.close()
+        worker.stop(grace=10)
+        server.stop(grace=10)
 
 
 def _login(browser, portal, role):

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -21,107 +18,13 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
+import live
 from govopen_world import ALL_YES, VALID_ENTRY
 from publication_data import column, pii_csv, write_pii_csv
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-REDIS_URL = "redis://127.0.0.1:6379/3"
+REDIS_URL = live.REDIS_URL
 QUEUE = "govopen_publication_worker_test_%d" % os.getpid()  # unique: parallel runs share Redis
 BIG_MB = int(os.environ.get("GOVOPEN_BIG_CSV_MB", "40"))
-
-
-def _child_ini(tmp, ini):
-    path = os.path.join(tmp, "worker.ini")
-    with open(path, "w") as f:
-        f.write(f"""[app:main]
-use = config:{ini}
-ckan.redis.url = {REDIS_URL}
-govopen.publication.queue = {QUEUE}
-ckan.max_resource_size = 4096
-
-[loggers]
-keys = root
-[handlers]
-keys = console
-[formatters]
-keys = generic
-[logger_root]
-level = WARNING
-handlers = console
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-[formatter_generic]
-format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
-""")
-    return path
-
-
-class Worker:
-    def __init__(self, ini, log):
-        self.ini, self.log, self.proc = ini, log, None
-
-    def start(self):
-        ckan_bin = os.path.join(os.path.dirname(sys.executable), "ckan")
-        self.proc = subprocess.Popen([ckan_bin, "-c", self.ini, "jobs", "worker", QUEUE],
-                                     cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=os.environ.copy(), start_new_session=True)
-        return self
-
-    def descendants(self):
-        """The worker, its work-horse (rq gives it its own session) and their children."""
-        if not self.proc:
-            return []
-        kids = {}
-        for d in os.listdir("/proc"):
-            if d.isdigit():
-                try:
-                    with open("/proc/%s/stat" % d) as f:
-                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                    kids.setdefault(ppid, []).append(int(d))
-                except (OSError, ValueError, IndexError):
-                    pass
-        out, todo = [], [self.proc.pid]
-        while todo:
-            pid = todo.pop()
-            out.append(pid)
-            todo.extend(kids.get(pid, []))
-        return out
-
-    def kill(self):
-        """SIGKILL the worker and its work-horse (a crash, not a shutdown)."""
-        if self.proc and self.proc.poll() is None:
-            for pid in reversed(self.descendants()):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            self.proc.wait(10)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def tree_rss_mb(self) -> float:
-        """RSS of the worker, its work-horse and their children (MB)."""
-        if not self.proc:
-            return 0.0
-        total = 0
-        for pid in self.descendants():
-            try:
-                with open("/proc/%d/status" % pid) as f:
-                    for line in f:
-                        if line.startswith("VmRSS:"):
-                            total += int(line.split()[1])
-            except OSError:
-                pass
-        return total / 1024
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +41,6 @@ def wworld(request, tmp_path_factory):
     tk.config["govopen.publication.stale_seconds"] = 6
     ckan_redis._connection_pool = None
     tmp = str(tmp_path_factory.mktemp("worker"))
-    log = open(os.path.join(tmp, "worker.log"), "w")
     worker = None
     try:
         w = build_world()
@@ -146,15 +48,16 @@ def wworld(request, tmp_path_factory):
         # an empty queue: nothing left over from an earlier run
         from ckan.lib.jobs import get_queue
         get_queue(QUEUE).empty()
-        ini = _child_ini(tmp, os.path.abspath(request.config.getoption("--ckan-ini")))
-        worker = Worker(ini, log).start()
+        ini = live.write_child_ini(tmp, "worker", request.config.getoption("--ckan-ini"), {
+            "ckan.redis.url": REDIS_URL, "govopen.publication.queue": QUEUE,
+            "ckan.max_resource_size": 4096})
+        worker = live.start_worker(ini, QUEUE, os.path.join(tmp, "worker.log"))
         w["worker"] = worker
-        w["log_path"] = os.path.join(tmp, "worker.log")
+        w["log_path"] = worker.log
         yield w
     finally:
         if worker:
             worker.stop()
-        log.close()
         for k, v in old.items():
             if v is None:
                 tk.config.pop(k, None)
@@ -235,7 +138,7 @@ def test_web_form_upload_returns_fast_and_the_worker_finishes(wworld, tmp_path):
     def sample(p):
         if p["state"] == "running":
             stamps.append((time.time(), p["rows_done"], p["heartbeat_at"]))
-        peak[0] = max(peak[0], w["worker"].tree_rss_mb())
+        peak[0] = max(peak[0], w["worker"].pss_mb())
     p = wait_for(w, rid, sample=sample)
     assert p["state"] == "succeeded", p
     assert p["rows_done"] == rows
@@ -249,7 +152,7 @@ def test_web_form_upload_returns_fast_and_the_worker_finishes(wworld, tmp_path):
         assert not gaps or max(gaps) < 3.5, gaps
         assert len(beats) >= 2
         assert any(s[1] > 0 for s in stamps) or rows <= 10000
-    print("\nBIG CSV %d MB (%d rows): upload request %.2f s, worker peak RSS %.0f MB"
+    print("\nBIG CSV %d MB (%d rows): upload request %.2f s, worker tree peak PSS %.0f MB"
           % (size // (1024 * 1024), rows, upload_seconds, peak[0]))
     assert peak[0] < 1500, peak[0]  # bounded: chunked reading, not the whole file
     assert p["public"] is False and p["review"] is None

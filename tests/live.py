@@ -1,0 +1,215 @@
+"""Real portal processes for tests and benchmarks: ``ckan run`` and ``ckan jobs worker``.
+
+Browser tests need a server the browser can reach, and the publication gate has to
+be proven with the worker in a process of its own (crashes, memory, queueing), as in
+production. Both start from a *child ini* that inherits the ini under test and
+changes only what the run needs (site URL, queue, …), so they see the same database
+and plugins as the test process.
+
+    ini = write_child_ini(tmp, "e2e", base_ini, {"ckan.site_url": loopback_url(port)})
+    server = start_server(ini, port, log_path)      # server.url, server.log, server.stop()
+    worker = start_worker(ini, queue, log_path)     # worker.stop(), worker.kill(), …
+
+Imported as ``live`` by the tests (``tests/`` is on sys.path under pytest) and by
+``benchmarks/publication.py`` (which puts ``tests/`` on sys.path itself).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Mapping, Optional
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
+
+#: The Redis the test process and its workers share. CKAN lets CKAN_REDIS_URL override
+#: ``ckan.redis.url`` of any ini, and the children inherit the environment, so where
+#: it is set everybody must use it; otherwise db 3, away from the test ini's db 1.
+#: Queue names carry the pid, so parallel runs on one Redis never take each other's jobs.
+REDIS_URL = os.environ.get("CKAN_REDIS_URL") or "redis://127.0.0.1:6379/3"
+
+#: What a server driven by a browser needs: the portal in Chinese, as its users see it,
+#: with CSRF protection on, as in production (the forms must carry their tokens).
+BROWSER_SITE = {"ckan.locale_default": "zh_Hans_CN", "ckan.locale_order": "zh_Hans_CN en",
+                "ckan.locales_offered": "zh_Hans_CN en", "WTF_CSRF_ENABLED": "true"}
+
+# An ini read by ``ckan -c`` configures logging from that file only (``use = config:``
+# does not carry the base file's logging sections), and ``ckan`` fails without them.
+_LOGGING = """
+[loggers]
+keys = root
+[handlers]
+keys = console
+[formatters]
+keys = generic
+[logger_root]
+level = WARNING
+handlers = console
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+"""
+
+
+def write_child_ini(tmp_dir: str, name: str, base_ini: str,
+                    settings: Mapping[str, object] = {}) -> str:
+    """Write ``<tmp_dir>/<name>.ini``: ``base_ini`` with ``settings`` overriding its
+    [app:main] values, plus the logging sections. Returns the path."""
+    lines = ["[app:main]", "use = config:" + os.path.abspath(base_ini)]
+    lines += ["%s = %s" % (key, value) for key, value in settings.items()]
+    path = os.path.join(tmp_dir, name + ".ini")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n" + _LOGGING)
+    return path
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def loopback_url(port: int) -> str:
+    return "http://127.0.0.1:%d" % port
+
+
+class _Process:
+    """A ``ckan -c INI …`` child in its own session with its output in a log file;
+    it can be started again after it stopped (the log is appended to)."""
+
+    def __init__(self, args: list, log: str):
+        self.args, self.log = args, log
+        self.proc: Optional[subprocess.Popen] = None
+        self._log_file = None
+
+    def start(self):
+        self._log_file = open(self.log, "a")
+        # its own session: stop() signals its process group without touching ours
+        self.proc = subprocess.Popen([CKAN] + self.args, cwd=ROOT, stdout=self._log_file,
+                                     stderr=subprocess.STDOUT, env=os.environ.copy(),
+                                     start_new_session=True)
+        return self
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, chars: int = 3000) -> str:
+        with open(self.log, errors="replace") as f:
+            return f.read()[-chars:]
+
+    def descendants(self) -> list:
+        """This process and every process below it (pids, parents first); found by
+        parent pid, because rq puts its work-horse in a session of its own."""
+        if not self.proc:
+            return []
+        children: dict = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open("/proc/%s/stat" % entry) as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                    children.setdefault(ppid, []).append(int(entry))
+                except (OSError, ValueError, IndexError):
+                    pass  # gone meanwhile
+        out, todo = [], [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+        return out
+
+    def kill(self) -> None:
+        """SIGKILL the whole tree, children first: a crash, not a shutdown."""
+        if self.running():
+            for pid in reversed(self.descendants()):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self.proc.wait(10)
+        self._close_log()
+
+    def stop(self, grace: float = 15) -> None:
+        """SIGTERM (rq: finish the current job, then exit); SIGKILL after ``grace`` s."""
+        if self.running():
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._close_log()
+
+    def _close_log(self):
+        if self._log_file:
+            self._log_file.close()
+            self._log_file = None
+
+
+class Server(_Process):
+    """``ckan run`` on a loopback port; ``url`` is where it answers."""
+
+    def __init__(self, ini: str, port: int, log: str, threaded: bool = False):
+        super().__init__(["-c", ini, "run", "-H", "127.0.0.1", "-p", str(port),
+                          "--disable-reloader"] + (["--threaded"] if threaded else []), log)
+        self.url = loopback_url(port)
+
+    def wait_ready(self, timeout: float = 60) -> "Server":
+        """Until the API answers; RuntimeError with the log's end if it died or timed out."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/api/3/action/status_show", timeout=2)
+                return self
+            except Exception:
+                if not self.running() or time.time() > deadline:
+                    self._log_file.flush()
+                    self.stop()
+                    raise RuntimeError("ckan run did not start:\n" + self.log_tail())
+                time.sleep(0.5)
+
+
+class Worker(_Process):
+    """``ckan jobs worker QUEUE``: the worker, the work-horse rq forks for each job,
+    and desensitize's forked processes below that."""
+
+    def __init__(self, ini: str, queue: str, log: str):
+        super().__init__(["-c", ini, "jobs", "worker", queue], log)
+        self.queue = queue
+
+    def pss_mb(self) -> float:
+        """Memory of the whole tree now: PSS (proportional set size) summed over its
+        processes, in MB. PSS splits the pages forked processes share among them, so
+        the sum is what the tree costs the machine; summed RSS would count the shared
+        modules once per process."""
+        total_kb = 0
+        for pid in self.descendants():
+            try:
+                with open("/proc/%d/smaps_rollup" % pid) as f:
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            total_kb += int(line.split()[1])
+                            break
+            except OSError:
+                pass  # exited meanwhile
+        return total_kb / 1024
+
+
+def start_server(ini: str, port: int, log: str, threaded: bool = False,
+                 timeout: float = 60) -> Server:
+    """Start ``ckan run`` with ``ini`` on ``port`` and wait until it answers."""
+    return Server(ini, port, log, threaded).start().wait_ready(timeout)
+
+
+def start_worker(ini: str, queue: str, log: str) -> Worker:
+    """Start ``ckan jobs worker queue`` with ``ini`` (not waiting: jobs wait in Redis)."""
+    return Worker(ini, queue, log).start()
