@@ -12,9 +12,11 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .detect import ColumnClass, classify_column, default_recognizers, find_spans_flat
-from .operators import apply_operator
+from .operators import apply_operator_array, as_array, as_series
 from .policy import Policy
 
 
@@ -80,8 +82,8 @@ def _free_text(values: pd.Series, column: str, policy: Policy, secret: bytes) ->
             continue
         if spec["operator"] == "drop":
             spec = {"operator": "redact"}
-        texts = pd.Series([cells[pos[i]][start[i]:end[i]] for i in rows], dtype="str")
-        for i, text in zip(rows, apply_operator(texts, spec, secret).tolist()):
+        texts = pa.array([cells[pos[i]][start[i]:end[i]] for i in rows], type=pa.large_string())
+        for i, text in zip(rows, apply_operator_array(texts, spec, secret).to_pylist()):
             new_text[i] = text
     # rebuild the changed cells in one pass over the spans (sorted by cell, start)
     changed = 0
@@ -116,26 +118,28 @@ def transform_chunk(frame: pd.DataFrame, plans: List[ColumnPlan], policy: Policy
     columns: Dict[str, pd.Series] = {}
     stats: Dict[str, ColumnStats] = {}
     for plan in plans:
-        values = frame[plan.column].astype("str")
         column_stats = ColumnStats()
         spec = plan.operator
         if spec and spec.get("operator") == "drop":
-            stats[plan.column] = ColumnStats(cells_changed=len(values))
+            stats[plan.column] = ColumnStats(cells_changed=len(frame))
             continue
         if plan.kind == "free_text" and not (spec and spec.get("operator") == "keep"):
-            out, column_stats = _free_text(values, plan.column, policy, secret)
+            out, column_stats = _free_text(frame[plan.column].astype("str"), plan.column, policy, secret)
         elif spec and spec.get("operator") != "keep":
-            nonempty = values.str.strip() != ""
-            out = values.copy()
-            if nonempty.any():
-                out[nonempty] = apply_operator(values[nonempty], spec, secret)
-            column_stats.cells_changed = int((out != values).sum())
+            # on pyarrow arrays: every operator works cell by cell, so it runs on the
+            # whole column and blank cells then get their input back
+            values = as_array(frame[plan.column])
+            nonempty = pc.not_equal(pc.utf8_trim_whitespace(values), "")
+            changed = pc.if_else(nonempty, apply_operator_array(values, spec, secret), values)
+            column_stats.cells_changed = int(pc.sum(pc.not_equal(changed, values)).as_py() or 0)
             if plan.entity_type:
-                column_stats.spans[plan.entity_type] = int(nonempty.sum())
+                column_stats.spans[plan.entity_type] = int(pc.sum(nonempty).as_py() or 0)
+            out = as_series(changed, frame.index)
         else:
-            out = values
+            out = frame[plan.column].astype("str")
         level = (k_levels or {}).get(plan.column, 0)
         if level:
+            values = frame[plan.column].astype("str")
             generalized = generalize_level(out, level)
             column_stats.cells_changed += int(((generalized != out) & (out == values)).sum())
             out = generalized
