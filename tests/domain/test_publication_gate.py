@@ -83,3 +83,23 @@ def test_entry_goes_public_only_when_every_resource_passed():
 def test_new_entries_of_department_members_start_private():
     assert ot.new_dataset_private(EDITOR) and ot.new_dataset_private(ADMIN)
     assert not ot.new_dataset_private(AUTH)
+
+
+def test_a_review_covers_its_open_type_and_narrower_ones_never_wider():
+    U, C, N = ot.UNCONDITIONAL, ot.CONDITIONAL, ot.NOT_OPEN
+    # (signed under, now) → still passed?
+    table = {(N, N): True, (N, C): False, (N, U): False,
+             (C, N): True, (C, C): True, (C, U): False,
+             (U, N): True, (U, C): True, (U, U): True}
+    for (signed_under, now), expected in table.items():
+        d = ot.publication_status(pub(reviewed_open_type=signed_under, open_type=now))
+        assert d.allowed is expected, (signed_under, now)
+        if not expected:
+            assert d.reason_code == "publication_review_open_type" and d.message_zh
+
+
+def test_widened_open_type_needs_a_new_signature_which_the_reviewer_may_give():
+    widened = pub(reviewed_open_type=ot.NOT_OPEN, open_type=ot.UNCONDITIONAL)
+    assert not ot.publication_passed(widened)
+    assert ot.may_sign_review(ADMIN, DS, widened, ALL)
+    assert ot.publication_passed(pub(reviewed_open_type=ot.UNCONDITIONAL, open_type=ot.UNCONDITIONAL))

@@ -319,6 +319,9 @@ def test_not_open_entry_turned_unconditional_exposes_only_passed_files(world):
     st, body = api(world, "dept_admin", "package_patch", id=pkg["id"], open_type="unconditional",
                    open_type_change_reason="经审查可无条件开放")
     assert st == 200, body
+    # its review was signed for not_open: signed again for the wider open type, it is public
+    assert download(world, "anonymous", pkg, passed).status_code == 403
+    review(world, "dept_admin", passed)
     assert download(world, "anonymous", pkg, passed).status_code == 200
     assert download(world, "anonymous", pkg, third).status_code == 403
 
@@ -519,3 +522,134 @@ def test_publication_and_policy_pages(world):
                             headers=headers(world, "dept_admin"), status=None)
     assert page.status_code == 200, page.body[-3000:]
     assert 'name="yaml"' in page.body
+
+
+# ---------------------------------------------------------------- history and lost jobs
+def _gate_history(world, role, pkg):
+    """The publication-gate events in the dataset's history as ``role`` sees it."""
+    st, body = api(world, role, "package_activity_list", id=pkg["id"], include_data=True, limit=100)
+    if st != 200:
+        return st, []
+    return st, [a["data"]["govopen_publication"] for a in reversed(body["result"])
+                if (a.get("data") or {}).get("govopen_publication")]
+
+
+def test_history_records_upload_job_review_and_publication_for_the_department_only(world):
+    pkg = new_entry(world)
+    res = upload_csv(world, pkg)
+    assert run_job(res["id"]) == "succeeded"
+    review(world, "dept_admin", res)
+    assert publish_entry(world, pkg)[0] == 200
+    st, events = _gate_history(world, "dept_editor", pkg)
+    assert st == 200
+    actions = [e["action"] for e in events]
+    assert actions == ["uploaded", "succeeded", "reviewed", "published"], actions
+    row_st, shown = api(world, "dept_admin", "govopen_publication_show", id=res["id"])
+    succeeded = events[1]
+    assert succeeded["resource_id"] == res["id"] and succeeded["resource_name"] == res["name"]
+    assert succeeded["report_hash"] == shown["result"]["report_hash"]
+    assert "policy_version" in succeeded  # 0: desensitize's default policy
+    assert events[2]["report_hash"] == shown["result"]["report_hash"]
+    # who: the uploader, the platform (the job), the reviewer, the publisher
+    st, body = api(world, "dept_admin", "package_activity_list", id=pkg["id"], include_data=True)
+    by_action = {a["data"]["govopen_publication"]["action"]: a["user_id"] for a in body["result"]
+                 if (a.get("data") or {}).get("govopen_publication")}
+    assert by_action["uploaded"] == world["users"]["dept_editor"]["id"]
+    assert by_action["reviewed"] == world["users"]["dept_admin"]["id"]
+    assert by_action["succeeded"] not in (world["users"]["dept_editor"]["id"],
+                                          world["users"]["dept_admin"]["id"])
+    st, events = _gate_history(world, "authority", pkg)
+    assert [e["action"] for e in events] == actions
+    # the public dataset's history does not show the department's gate record to outsiders
+    for role in OUTSIDERS:
+        st, events = _gate_history(world, role, pkg)
+        assert st == 200 and events == [], (role, events)
+    # the dataset's activity page shows the events, in Chinese and in English
+    page = world["app"].get("/zh_Hans_CN/dataset/activity/%s" % pkg["name"],
+                            headers=headers(world, "dept_admin"))
+    assert "保密审查已签署" in page.body and "脱敏处理完成" in page.body, page.body[-2000:]
+    assert shown["result"]["report_hash"][:12] in page.body
+    page = world["app"].get("/en/dataset/activity/%s" % pkg["name"], headers=headers(world, "dept_admin"))
+    assert "Confidentiality review signed" in page.body and "Desensitization finished" in page.body
+
+
+def test_history_records_a_failed_job_with_its_reason(world):
+    pkg = new_entry(world)
+    res = upload_csv(world, pkg, b"a,b\n1,2,3\n", filename="ragged.csv")
+    assert run_job(res["id"]) == "failed"
+    st, events = _gate_history(world, "dept_admin", pkg)
+    assert [e["action"] for e in events] == ["uploaded", "failed"]
+    assert events[-1]["code"] == "input"
+
+
+def test_a_queued_job_lost_by_the_queue_is_shown_failed_and_can_be_rerun(world):
+    import datetime as dt
+    from ckanext.govopen.publication import state
+    pkg = new_entry(world)
+    res = upload_csv(world, pkg)
+    row = state.get_row(res["id"])
+    assert row.state == "queued" and row.rq_job_id
+    # a fresh job: still queued even if the check runs
+    st, body = api(world, "dept_editor", "govopen_publication_show", id=res["id"])
+    assert body["result"]["state"] == "queued"
+    # Redis forgets the job (restart without persistence) and time passes
+    from ckan.lib.redis import connect_to_redis
+    from rq.job import Job
+    Job.fetch(row.rq_job_id, connection=connect_to_redis()).delete()
+    model.Session.remove()
+    row = state.get_row(res["id"])
+    row.queued_at = dt.datetime.utcnow() - dt.timedelta(seconds=state.stale_seconds() + 5)
+    model.repo.commit()
+    st, body = api(world, "dept_editor", "govopen_publication_show", id=res["id"])
+    r = body["result"]
+    assert r["state"] == "failed" and r["error"]["code"] == "lost", r
+    assert r["public"] is False and "重新运行" in r["error"]["hint_zh"]
+    st, body = api(world, "dept_editor", "govopen_publication_rerun", id=res["id"])
+    assert st == 200 and body["result"]["state"] == "queued", body
+    assert run_job(res["id"]) == "succeeded"
+
+
+def test_a_queued_job_still_in_the_queue_is_not_failed_however_long_it_waits(world):
+    import datetime as dt
+    from ckanext.govopen.publication import state
+    pkg = new_entry(world)
+    res = upload_csv(world, pkg)
+    model.Session.remove()
+    row = state.get_row(res["id"])
+    row.queued_at = dt.datetime.utcnow() - dt.timedelta(hours=3)  # a long queue
+    model.repo.commit()
+    st, body = api(world, "dept_editor", "govopen_publication_show", id=res["id"])
+    assert body["result"]["state"] == "queued", body["result"]
+    model.Session.remove()
+    assert state.get_row(res["id"]).queued_at < dt.datetime.utcnow() - dt.timedelta(hours=2)
+
+
+def test_widening_the_open_type_withdraws_files_until_the_reviewer_signs_again(world):
+    pkg = new_entry(world, open_type="not_open")
+    res = upload_csv(world, pkg)
+    assert run_job(res["id"]) == "succeeded"
+    review(world, "dept_admin", res)
+    assert publish_entry(world, pkg)[0] == 200
+    st, body = api(world, "dept_admin", "package_patch", id=pkg["id"], open_type="unconditional",
+                   open_type_change_reason="经审查可以开放")
+    assert st == 200, body
+    # the review attested the open type not_open: the file is not public as unconditional data
+    assert download(world, "anonymous", pkg, res).status_code == 403
+    st, body = api(world, "dept_admin", "govopen_publication_show", id=res["id"])
+    r = body["result"]
+    assert r["passed"] is False and r["status"]["reason_code"] == "publication_review_open_type", r
+    st, events = _gate_history(world, "dept_admin", pkg)
+    withdrawn = [e for e in events if e["action"] == "withdrawn"]
+    assert withdrawn and withdrawn[-1]["reason"] == "open_type_widened"
+    assert withdrawn[-1]["new_open_type"] == "unconditional"
+    # signed again for the new open type: public
+    st, body = review(world, "dept_admin", res)
+    assert st == 200 and body["result"]["review"]["open_type"] == "unconditional", body
+    assert download(world, "anonymous", pkg, res).status_code in (200, 302)
+    # narrowing needs no new signature
+    st, body = api(world, "dept_admin", "package_patch", id=pkg["id"], open_type="conditional",
+                   legal_basis=LEGAL_BASIS, open_conditions="仅限研究使用",
+                   open_type_change_reason="收紧")
+    assert st == 200, body
+    st, body = api(world, "dept_admin", "govopen_publication_show", id=res["id"])
+    assert body["result"]["passed"] is True

@@ -73,11 +73,37 @@ def govopen_to_shanghai(value, fmt="%Y-%m-%d %H:%M"):
     return d.strftime(fmt) if d else ""
 
 
+def govopen_publication_event_label(action):
+    """The dataset history's wording of a publication-gate event (publication/state.py
+    HISTORY_ACTIONS)."""
+    _ = tk._
+    labels = {
+        "uploaded": _("File uploaded, queued for desensitization"),
+        "requeued": _("Queued again for desensitization"),
+        "succeeded": _("Desensitization finished"),
+        "failed": _("Desensitization failed, not published"),
+        "reviewed": _("Confidentiality review signed"),
+        "withdrawn": _("Withdrawn from the public until it passes again"),
+        "published": _("Dataset made public"),
+        "policy_changed": _("Desensitization policy changed"),
+    }
+    return labels.get(action, action or "")
+
+
+def govopen_publication_failure_label(code):
+    from .publication.state import FAILURES
+    labels = FAILURES.get(code)
+    if not labels:
+        return code or ""
+    return labels[1] if _lang().startswith("en") else labels[0]
+
+
 def get_helpers():
     helpers = {f.__name__: f for f in (
         govopen_open_type_label, govopen_share_type_label, govopen_update_cycle_label,
         govopen_update_status, govopen_format_readability, govopen_choice_label,
-        govopen_open_type_changes, govopen_access_message, govopen_to_shanghai)}
+        govopen_open_type_changes, govopen_access_message, govopen_to_shanghai,
+        govopen_publication_event_label, govopen_publication_failure_label)}
     helpers.update(_home_helpers())  # home page / header / footer (home_helpers.py)
     return helpers
 

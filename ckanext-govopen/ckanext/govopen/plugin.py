@@ -56,8 +56,7 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         if "jobs" in sys.argv and "worker" in sys.argv:
             # issue 7: each job forks from the worker; import desensitize (pandas,
             # pyarrow, recognizers) once here so the forks inherit it
-            from .publication.lib import desensitize
-            desensitize()
+            import desensitize  # noqa: F401
 
     # ------------------------------------------------------------ ITranslation
     def i18n_domain(self):
@@ -155,6 +154,9 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
             record_open_type_change(context, pkg_dict.get("id"), change)
             # picked up by the chained activity_create: the history shows the reason
             pkg._govopen_recorded_change = {**change, "user": context.get("user")}
+            from .publication import state as pub_state
+            pub_state.note_open_type_change(pkg_dict.get("id"), change.get("old"),
+                                            change.get("new"), context)
         self._publication_sync(context, pkg_dict)
 
     def after_dataset_create(self, context, pkg_dict):

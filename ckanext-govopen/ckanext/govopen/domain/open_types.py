@@ -279,6 +279,9 @@ _REASONS.update({
                              "The residual scan found personal data; the file is not published."),
     "publication_review": ("等待本部门审核人签署保密审查。",
                            "Waiting for the department reviewer's confidentiality review."),
+    "publication_review_open_type": ("开放类型已放宽，原保密审查是按原开放类型签署的：需审核人按新的开放类型重新签署。",
+                                     "The open type was widened after the confidentiality review: the "
+                                     "reviewer must sign it again for the new open type."),
     "publication_attestation": ("该文件无法自动脱敏（或为外部链接），需审核人人工审查并签署确认。",
                                 "This file cannot be desensitized automatically (or is an external "
                                 "link): the reviewer must check it and attest."),
@@ -304,6 +307,20 @@ _REASONS.update({
 })
 
 
+#: how far data reaches under each open type (widening = a higher rank)
+OPEN_TYPE_REACH = {NOT_OPEN: 0, CONDITIONAL: 1, UNCONDITIONAL: 2}
+
+
+def review_covers(reviewed_open_type: Optional[str], open_type: Optional[str]) -> bool:
+    """A confidentiality review attests "the open type is right" for the open type it
+    was signed under; it still covers a narrower one, never a wider one (a not_open
+    entry turned unconditional needs a new signature). Reviews without a recorded open
+    type are taken to cover (they predate the record)."""
+    if not reviewed_open_type or not open_type:
+        return True
+    return OPEN_TYPE_REACH.get(open_type, 2) <= OPEN_TYPE_REACH.get(reviewed_open_type, 0)
+
+
 @dataclass(frozen=True)
 class Publication:
     """The stored state of one resource's gate, as plain values."""
@@ -312,6 +329,8 @@ class Publication:
     residual_passed: bool = False
     needs_attestation: bool = False      # non-tabular file or external link
     review_signed: bool = False
+    reviewed_open_type: Optional[str] = None  # the entry's open type when the review was signed
+    open_type: Optional[str] = None           # the entry's open type now
 
 
 def publication_status(pub: Optional[Publication]) -> Decision:
@@ -330,6 +349,8 @@ def publication_status(pub: Optional[Publication]) -> Decision:
         return _d(False, "publication_residual")
     if not pub.review_signed:
         return _d(False, "publication_attestation" if pub.needs_attestation else "publication_review")
+    if not review_covers(pub.reviewed_open_type, pub.open_type):
+        return _d(False, "publication_review_open_type")
     return _d(True, "publication_passed")
 
 

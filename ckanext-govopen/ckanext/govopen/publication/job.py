@@ -90,8 +90,7 @@ def run(resource_id: str, token: str) -> str:
     """Process one attempt. Returns the final state (or 'superseded')."""
     import ckan.model as model
     import ckan.plugins.toolkit as tk
-    from .lib import desensitize as _lib
-    desensitize = _lib()
+    import desensitize
 
     from ..domain import open_types as ot
     from . import state, storage
@@ -207,10 +206,17 @@ def _fail(engine, resource_id, package_id, token, error: dict, report: Optional[
 
 
 def _record(engine, action, resource_id, package_id, user_id=None, **detail):
+    """``state.record`` on the job's own connection (the audit row and, for history
+    events, the dataset's activity, in one transaction)."""
     import uuid
     from ..model import PublicationEvent
-    t = PublicationEvent.__table__
+    from . import state
+    import ckan.model as model
+    history = state.history_values(action, resource_id, package_id, user_id, detail)
+    model.Session.commit()  # the platform account, if history_values had to create it
     with engine.begin() as conn:
-        conn.execute(sa.insert(t).values(id=str(uuid.uuid4()), resource_id=resource_id,
-                                         package_id=package_id, user_id=user_id, action=action,
-                                         detail=detail, created=_now()))
+        conn.execute(sa.insert(PublicationEvent.__table__).values(
+            id=str(uuid.uuid4()), resource_id=resource_id, package_id=package_id,
+            user_id=user_id, action=action, detail=detail, created=_now()))
+        if history is not None:
+            conn.execute(state.activity_table().insert().values(**history))

@@ -49,6 +49,9 @@ FAILURES = {
     "stale": ("处理任务意外中断（后台进程停止响应），文件未发布",
               "The job stopped unexpectedly (the worker stopped responding); nothing was published",
               "请点击「重新运行」。", "Click re-run."),
+    "lost": ("处理任务已丢失（任务队列被清空或重启），文件未发布",
+             "The job was lost (the job queue was emptied or restarted); nothing was published",
+             "请点击「重新运行」。", "Click re-run."),
     "missing": ("找不到原始文件", "The original file is missing",
                 "请重新上传文件。", "Upload the file again."),
     "internal": ("系统内部错误，文件未发布", "Internal error; nothing was published",
@@ -135,7 +138,13 @@ def value_of(row, res: Any = None) -> ot.Publication:
     return ot.Publication(state=row.state, current=current,
                           residual_passed=bool((report.get("residual") or {}).get("passed")),
                           needs_attestation=row.kind in (KIND_FILE, KIND_LINK),
-                          review_signed=signed)
+                          review_signed=signed, reviewed_open_type=review.get("open_type"),
+                          open_type=open_type_of(row.package_id))
+
+
+def open_type_of(package_id: Optional[str]) -> Optional[str]:
+    pkg = model.Package.get(package_id) if package_id else None
+    return pkg.extras.get("open_type") if pkg is not None else None
 
 
 def resource_passed(res: Any) -> Optional[bool]:
@@ -158,11 +167,77 @@ def resource_passed(res: Any) -> Optional[bool]:
 
 
 # ------------------------------------------------------------------ record
+#: gate events that also go into the dataset's history (its activity stream); the
+#: audit table (govopen_publication_event) keeps every event, these included
+HISTORY_ACTIONS = ("uploaded", "requeued", "succeeded", "failed", "reviewed", "withdrawn",
+                   "published", "policy_changed")
+#: what of an event's detail the history shows (never paths, notes or checklists)
+HISTORY_DETAIL = ("policy_version", "version", "report_hash", "code", "reason", "kind",
+                  "old_open_type", "new_open_type")
+
+
+def history_values(action: str, resource_id: Optional[str], package_id: Optional[str],
+                   user_id: Optional[str], detail: dict) -> Optional[dict]:
+    """Column values of the 'changed package' activity that puts a gate event into
+    the dataset's history, or None (not a history event, no activity plugin, no
+    dataset). Labelled for the department's members only: the history of uploads,
+    jobs and reviews is the department's and the authority's record, not the public's.
+    Used by :func:`record` (web requests) and by the job (its own connection)."""
+    import ckan.plugins as p
+    if action not in HISTORY_ACTIONS or not package_id or not p.plugin_loaded("activity"):
+        return None
+    pkg = model.Package.get(package_id)
+    if pkg is None:
+        return None
+    res = model.Resource.get(resource_id) if resource_id else None
+    if user_id is None:  # the job (or a staleness check): the platform acted
+        user_id = platform_user_id()
+    event = {"action": action, "resource_id": resource_id,
+             "resource_name": res.name if res is not None else None}
+    event.update({k: detail[k] for k in HISTORY_DETAIL if detail.get(k) is not None})
+    labels = ["member-%s" % pkg.owner_org] if pkg.owner_org else ["creator-%s" % pkg.creator_user_id]
+    return {"id": str(uuid.uuid4()), "timestamp": dt.datetime.utcnow(), "user_id": user_id,
+            "object_id": pkg.id, "activity_type": "changed package",
+            "data": {"package": {"id": pkg.id, "name": pkg.name, "title": pkg.title,
+                                 "type": pkg.type, "owner_org": pkg.owner_org,
+                                 "private": pkg.private},
+                     "govopen_publication": event},
+            "permission_labels": labels}
+
+
+PLATFORM_USER = "govopen-platform"
+
+
+def platform_user_id() -> str:
+    """The account the dataset history names for what the platform did by itself (the
+    desensitization job, a lost job found). Not CKAN's site user: activity streams
+    hide the site user's activities. It cannot sign in (random password) and holds
+    no role anywhere."""
+    import secrets
+    user = model.User.get(PLATFORM_USER)
+    if user is None:
+        user = model.User(name=PLATFORM_USER, fullname="数据开放平台（自动处理）",
+                          password=secrets.token_urlsafe(48), about="GovOpen publication gate")
+        model.Session.add(user)
+        model.Session.flush()
+    return user.id
+
+
+def activity_table():
+    from ckanext.activity.model import Activity
+    return Activity.__table__
+
+
 def record(action: str, resource_id: Optional[str], package_id: Optional[str],
            user_id: Optional[str] = None, **detail) -> None:
+    """An audit row for a gate event, and for history events an activity, both in the
+    caller's transaction (they commit or roll back with the change they record)."""
     from ..model import PublicationEvent
     model.Session.add(PublicationEvent(resource_id=resource_id, package_id=package_id,
                                        user_id=user_id, action=action, detail=detail or None))
+    values = history_values(action, resource_id, package_id, user_id, detail)
+    if values is not None:
+        model.Session.execute(activity_table().insert().values(**values))
 
 
 def user_id_of(context_or_user: Any) -> Optional[str]:
@@ -263,6 +338,24 @@ def sync_package(package_id: str, context: dict, files_ready: bool) -> list:
     return ready
 
 
+def note_open_type_change(package_id: str, old: Optional[str], new: Optional[str],
+                          context: dict) -> None:
+    """A widened open type takes back files whose review was signed for the narrower
+    one (``open_types.review_covers``): record them as withdrawn, so the history says
+    why they stopped being public and the reviewer knows to sign again."""
+    pkg = model.Package.get(package_id)
+    if pkg is None or not gate_enabled():
+        return
+    uid = user_id_of(context)
+    resources = [r for r in pkg.resources if r.state == "active"]
+    for res_id, row in rows_for([r.id for r in resources]).items():
+        value = value_of(row)
+        if value.review_signed and ot.review_covers(value.reviewed_open_type, old) \
+                and not ot.review_covers(value.reviewed_open_type, new):
+            record("withdrawn", res_id, pkg.id, uid, reason="open_type_widened",
+                   old_open_type=old, new_open_type=new)
+
+
 def take_file(row) -> bool:
     from . import storage
     path = storage.take_original(row.resource_id, row.token, row.original_name)
@@ -287,15 +380,40 @@ def enqueue(rows: Iterable) -> None:
             log.exception("could not enqueue the publication job of %s", row.resource_id)
 
 
+def _job_lost(row) -> bool:
+    """The queue no longer holds the row's job (never enqueued because Redis was down,
+    or Redis was emptied or restarted: ours keeps nothing on disk), so no worker will
+    ever run it. Unknown (Redis unreachable now) counts as not lost."""
+    if not row.rq_job_id:
+        return True
+    try:
+        from ckan.lib.redis import connect_to_redis
+        from rq.job import Job
+        return not Job.exists(row.rq_job_id, connection=connect_to_redis())
+    except Exception:
+        log.warning("cannot ask Redis for job %s", row.rq_job_id, exc_info=True)
+        return False
+
+
 def check_stale(row) -> bool:
-    """A running job whose heartbeat stopped is failed (fail closed). True if changed."""
-    if row is None or row.state != ot.PUB_RUNNING:
+    """Fail closed on jobs that will never finish: a running job whose heartbeat
+    stopped, or a job queued longer than the staleness limit that the queue has lost.
+    True if the row changed."""
+    if row is None or row.state not in (ot.PUB_RUNNING, ot.PUB_QUEUED) or row.kind == KIND_LINK:
         return False
-    beat = row.heartbeat_at or row.started_at
-    if beat and (dt.datetime.utcnow() - beat).total_seconds() <= stale_seconds():
-        return False
+    now = dt.datetime.utcnow()
+    if row.state == ot.PUB_RUNNING:
+        beat = row.heartbeat_at or row.started_at
+        if beat and (now - beat).total_seconds() <= stale_seconds():
+            return False
+        code = "stale"
+    else:
+        if not row.queued_at or (now - row.queued_at).total_seconds() <= stale_seconds() \
+                or not _job_lost(row):
+            return False
+        code = "lost"
     row.state = ot.PUB_FAILED
-    row.error = failure("stale")
-    row.finished_at = dt.datetime.utcnow()
-    record("failed", row.resource_id, row.package_id, None, code="stale", token=row.token)
+    row.error = failure(code)
+    row.finished_at = now
+    record("failed", row.resource_id, row.package_id, None, code=code, token=row.token)
     return True
