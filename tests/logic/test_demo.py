@@ -208,18 +208,73 @@ def _counts():
     }
 
 
+def _demo_demands():
+    """What the demand board holds for the demo: the review demand, the not-in-catalog
+    demand and the parking-lot flag, as the public sees them."""
+    from ckan.tests import helpers
+    pkg = helpers.call_action("package_show", id=catalog.DEMAND_REVIEW["package"])
+    review = helpers.call_action("govopen_demand_list", {"user": ""}, package_id=pkg["id"])
+    outside = [d for d in helpers.call_action("govopen_demand_list", {"user": ""})
+               if not d["package_id"]]
+    flags = helpers.call_action("govopen_objection_list", {"user": ""},
+                                package_id=catalog.OBJECTION["package"])
+    return review, outside, flags
+
+
+def _check_demo_demands(app):
+    from ckan.tests import helpers
+    from ckanext.govopen.logic import requests_glue as glue
+    review, outside, flags = _demo_demands()
+    threshold = glue.jurisdiction().demand_board.threshold
+    # the not_open entry: one demand, enough distinct requesters, its high-demand review open
+    assert len(review) == 1, review
+    d = helpers.call_action("govopen_demand_show", {"user": "citizen"}, id=review[0]["id"])
+    assert d["state"] == "under_review" and d["review_request_id"], d["state"]
+    assert d["requester_count"] == threshold >= 2 and d["viewer"]["is_requester"]
+    assert d["due_date"] and d["department"]["name"] == "jiaotong"
+    assert [e["action"] for e in d["history"]].count("second") == threshold - 1
+    # ... on the department's dashboard with its due date
+    rows = helpers.call_action("govopen_request_list", {"user": "jiaotong_admin"},
+                               scope="department", kind="high_demand_review")
+    row = next(r for r in rows if r["id"] == d["review_request_id"])
+    assert row["due_date"] == d["due_date"]
+    tok = helpers.call_action("api_token_create", {"user": "jiaotong_admin"}, user="jiaotong_admin",
+                              name="demo-test")["token"]
+    dash = app.get("/dashboard/oversight", headers={"Authorization": tok}).body
+    assert 'data-request="%s"' % d["review_request_id"] in dash and d["due_date"] in dash
+    # data not in the catalog, filed by the enterprise, waiting for routing
+    spec = catalog.DEMAND_NOT_IN_CATALOG
+    assert [x["title"] for x in outside] == [spec["title"]], outside
+    assert outside[0]["state"] == "awaiting_routing"
+    assert outside[0]["requester_count"] == 1 + len(spec["seconded_by"])
+    assert outside[0]["suggested_org"]["name"] == spec["suggested_org"]
+    # one flag on the parking-lot list's resource
+    assert len(flags) == 1 and flags[0]["what"] == catalog.OBJECTION["what"], flags
+    assert flags[0]["resource"]["name"] == catalog.OBJECTION["resource"] and flags[0]["due_date"]
+    # the public board lists both demands
+    board = app.get("/demand").body
+    assert review[0]["id"] in board and outside[0]["id"] in board
+
+
 @pytest.mark.usefixtures("clean_db", "with_plugins")
-def test_load_twice_gives_the_same_searchable_portal(tmp_path):
+def test_load_twice_gives_the_same_searchable_portal(tmp_path, app):
     import ckanapi
     first = loader.load(files_dir=tmp_path, scale=SMALL)
     assert first["errors"] == []
     assert first["datasets"]["created"] == len(catalog.DATASETS) >= 30
+    assert first["demands"]["demands_created"] == 2 and first["demands"]["objections_created"] == 1
+    assert first["demands"]["review_request_id"]
+    _check_demo_demands(app)
     before = _counts()
     second = loader.load(files_dir=tmp_path, scale=SMALL)
     assert second["errors"] == []
     for kind in ("organizations", "users", "memberships", "datasets", "resources"):
         assert second[kind]["created"] == 0 and second[kind]["updated"] == 0, (kind, second[kind])
+    for k in ("accounts_created", "demands_created", "requesters_added", "objections_created"):
+        assert second["demands"][k] == 0, second["demands"]
+    assert "demand board" in loader.format_summary(second)
     assert _counts() == before
+    _check_demo_demands(app)
     t = second["totals"]
     assert t["datasets"] == len(catalog.DATASETS) and t["organizations"] == len(catalog.ORGANIZATIONS) >= 3
     assert t["users"] == len(catalog.USERS)
@@ -254,6 +309,8 @@ def test_load_twice_gives_the_same_searchable_portal(tmp_path):
     assert fourth["datasets"]["updated"] == 1 and fourth["datasets"]["created"] == 0
     assert ck.action.package_show(id="gonggong-tingchechang")["title"] == "公共停车场信息"
     assert _counts()["packages"] == before["packages"]
+    assert fourth["demands"]["demands_created"] == fourth["demands"]["objections_created"] == 0
+    _check_demo_demands(app)
 
     # the PostgreSQL search finds 交通 inside words (one load serves both checks: loading is the slow part)
     found = ck.action.package_search(q="交通", rows=100)

@@ -1,4 +1,5 @@
-"""The demo catalog as data: departments, accounts and 32 catalog entries.
+"""The demo catalog as data: departments, accounts, 32 catalog entries and the
+demand board's demo demands and objection.
 
 The story: a municipal open-data portal (Chongqing-like, 行政区划代码 50xxxx) where
 five departments publish their catalogs under the competent authority 市大数据发展局.
@@ -364,3 +365,30 @@ DATASETS = [
 
 #: Fields the loader does not send to CKAN as-is.
 LOADER_KEYS = ("updated_days_ago", "resources")
+
+# ------------------------------------------------------------------ demand board (数据需求) and objections
+#: Invented members of the public who second the demo demand (“我也需要”) so that it
+#: reaches the jurisdiction's high-demand threshold (10 distinct requesters in the demo
+#: and Chongqing jurisdictions). They are not demo logins: the loader gives them random
+#: passwords and `demo accounts` does not list them.
+SECONDERS = [{"name": f"jumin{i:02d}", "fullname": n, "kind": "citizen"} for i, n in enumerate(
+    ("李明", "王芳", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周涛", "吴敏", "徐刚"), 1)]
+
+#: A demand for a not_open entry, filed by ``by[0]`` and seconded by the others: with
+#: the threshold reached a high-demand review opens, due on the department's dashboard.
+#: The loader takes as many requesters as the threshold asks for (``by`` then SECONDERS).
+DEMAND_REVIEW = {"package": "gongjiao-ka-chuxing-jilu", "by": ["citizen", "enterprise"]}
+
+#: A demand for data not in the catalog, awaiting the competent authority's routing.
+DEMAND_NOT_IN_CATALOG = {
+    "title": "全市公共充电桩位置与实时空闲状态",
+    "description": "希望开放全市公共充电站、充电桩的位置、功率、收费标准和实时空闲状态（接口或每日更新的文件），"
+                   "用于新能源汽车出行导航和充电设施规划研究。",
+    "suggested_org": "jiaotong", "by": "enterprise", "seconded_by": ["citizen", "jumin01", "jumin02"]}
+
+#: A doubtful-data flag (疑义) on one resource of an unconditional entry.
+OBJECTION = {
+    "package": "gonggong-tingchechang", "resource": "公共停车场名录", "by": "citizen",
+    "what": "部分停车场的收费标准与现场公示牌不一致（如解放碑片区地下停车库现场为首小时8元）",
+    "where": "收费标准 列",
+    "evidence": "2026年11月现场公示牌照片；市发展改革委停车收费备案价格"}

@@ -9,7 +9,9 @@ entries are patched where they differ from ``catalog.py`` (only the differing
 fields; ``last_data_update`` moves with the load day).
 
 Runs through ckanapi's LocalCKAN as the site user (a sysadmin), inside a CKAN
-app context (the CLI gives one; tests use CKAN's fixtures).
+app context (the CLI gives one; tests use CKAN's fixtures). The demand board's
+demo demands and objection (:func:`demand_demo`) go through the real actions as
+the demo accounts, so they are looked up and only what is missing is added.
 """
 from __future__ import annotations
 
@@ -195,6 +197,7 @@ def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
             echo(f"  ! 目录 {entry['name']} 校验失败: {summary['errors'][-1]}")
 
     summary["publication"] = gate_demo(echo)  # issue 7: every demo file through the gate
+    summary["demands"] = demand_demo(echo)  # issue 8: the demand board is not empty
     summary["totals"] = totals()
     return summary
 
@@ -264,6 +267,102 @@ def gate_demo(echo: Callable[[str], None] = lambda s: None) -> dict:
     return counts
 
 
+# ------------------------------------------------------------------ demand board (issue 8)
+def _seconder_accounts(ck) -> int:
+    """The invented members of the public of ``catalog.SECONDERS`` (random passwords:
+    they second, nobody logs in as them). → how many were created."""
+    import secrets
+    import ckanapi
+    created = 0
+    for u in catalog.SECONDERS:
+        try:
+            ck.action.user_show(id=u["name"])
+        except ckanapi.NotFound:
+            ck.action.user_create(name=u["name"], fullname=u["fullname"], email=f"{u['name']}@{EMAIL_DOMAIN}",
+                                  password=secrets.token_urlsafe(24),
+                                  plugin_extras={"govopen": {"kind": u["kind"]}})
+            created += 1
+    return created
+
+
+def review_requesters() -> list:
+    """Who asks for ``DEMAND_REVIEW``'s entry: its ``by`` accounts, then seconders,
+    as many as the jurisdiction's high-demand threshold needs."""
+    from ..logic import requests_glue as glue
+    threshold = glue.jurisdiction().demand_board.threshold
+    names = list(catalog.DEMAND_REVIEW["by"]) + [u["name"] for u in catalog.SECONDERS]
+    return names[:max(threshold, len(catalog.DEMAND_REVIEW["by"]))]
+
+
+def demand_demo(echo: Callable[[str], None] = lambda s: None) -> dict:
+    """File the demo demands and objection through the real actions, as the demo
+    accounts: a demand for a not_open entry seconded up to the high-demand threshold
+    (so its review opens, due on the department's dashboard), a demand for data not
+    in the catalog, and a flag on one resource. Idempotent: a demand or flag already
+    there is not filed again, requesters already counted are not added again, and a
+    demand someone has since answered (e.g. while presenting) is left as it is."""
+    import ckanapi
+    from ckan.plugins import toolkit as tk
+    from ..logic.action.demand import OPEN_DEMAND_STATES
+    counts = {"accounts_created": 0, "demands_created": 0, "requesters_added": 0,
+              "objections_created": 0, "review_request_id": None}
+    ck = ckanapi.LocalCKAN()
+    counts["accounts_created"] = _seconder_accounts(ck)
+
+    def act(user, name, **data):
+        return tk.get_action(name)({"user": user}, data)
+
+    def add_requesters(demand, names):
+        for name in names:
+            try:
+                out = act(name, "govopen_demand_second", id=demand["id"])
+            except tk.ValidationError as e:  # closed meanwhile: leave it
+                echo(f"  ! 附议 {demand['title']} ({name}): {e.error_dict}")
+                return
+            if not out.get("already_requester"):
+                counts["requesters_added"] += 1
+
+    # a not_open entry asked for by enough distinct users: the high-demand review opens
+    pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": catalog.DEMAND_REVIEW["package"]})
+    names = review_requesters()
+    found = act("", "govopen_demand_list", package_id=pkg["id"])
+    current = next((d for d in found if d["state"] in OPEN_DEMAND_STATES), None)
+    if current is None and not found:
+        current = act(names[0], "govopen_demand_create", package_id=pkg["id"])
+        counts["demands_created"] += 1
+        counts["requesters_added"] += 1
+        echo(f"  + 数据需求 {pkg['title']}")
+    if current is not None:
+        add_requesters(current, names)
+        counts["review_request_id"] = act("", "govopen_demand_show", id=current["id"])["review_request_id"]
+
+    # data not in the catalog, waiting for the competent authority to route it
+    spec = catalog.DEMAND_NOT_IN_CATALOG
+    found = [d for d in act("", "govopen_demand_list", q=spec["title"])
+             if not d["package_id"] and d["title"] == spec["title"]]
+    demand = found[0] if found else None
+    if demand is None:
+        demand = act(spec["by"], "govopen_demand_create", title=spec["title"], description=spec["description"],
+                     suggested_org=spec["suggested_org"])
+        counts["demands_created"] += 1
+        counts["requesters_added"] += 1
+        echo(f"  + 数据需求（目录外）{spec['title']}")
+    if demand["state"] in OPEN_DEMAND_STATES:
+        add_requesters(demand, spec["seconded_by"])
+
+    # a doubtful-data flag on one resource
+    spec = catalog.OBJECTION
+    pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": spec["package"]})
+    if not any(o["what"] == spec["what"] for o in act("", "govopen_objection_list", package_id=pkg["id"])):
+        res = next((r for r in pkg["resources"] if r["name"] == spec["resource"]), None)
+        act(spec["by"], "govopen_objection_create", package_id=pkg["id"], what=spec["what"],
+            where=spec["where"], evidence=spec["evidence"], **({"resource_id": res["id"]} if res else {}))
+        counts["objections_created"] += 1
+        echo(f"  + 数据疑义 {pkg['title']}")
+    echo(f"  数据需求 demand board: {counts}")
+    return counts
+
+
 def _create_resource(ck, package_id, entry, res, files_dir, scale):
     base = {"package_id": package_id, "name": res["name"], "format": res["format"],
             "description": res.get("description", "")}
@@ -302,6 +401,10 @@ def format_summary(s: dict) -> str:
     if t:
         lines.append(f"  now in the portal: {t['organizations']} departments, {t['users']} demo accounts, "
                      f"{t['datasets']} catalog entries, {t['resources']} resources")
+    d = s.get("demands") or {}
+    if d:
+        lines.append(f"  demand board  demands created {d['demands_created']:>3}  requesters added "
+                     f"{d['requesters_added']:>3}  objections created {d['objections_created']:>3}")
     for e in s["errors"]:
         lines.append(f"  ERROR {e}")
     lines.append("  accounts: ckan govopen demo accounts (demo-only passwords)")
