@@ -139,9 +139,16 @@ def test_demand_review_reconsideration_direction(portal, browser, shot):
     assert api(portal, "package_show", head_tok, id=pkg["id"])["open_type"] == "unconditional"
     d = api(portal, "govopen_demand_show", id=demand_id)
     assert d["state"] == "fulfilled"
-    # the publication gate (issue 7) still decides each file: the world's files passed
-    # desensitization and the reviewer's sign-off, so the opened entry's file is public now
+    # the publication gate (issue 7) still decides each file: the reviewer signed the
+    # world's file for not_open, so opening the entry withdraws it until the reviewer
+    # signs again for the wider open type; then it is public
+    from ckanext.govopen.domain import open_types as ot
     up = portal["datasets"]["not_open"]["upload"]["id"]
+    check = api(portal, "govopen_access_check", id=pkg["id"], resource_id=up)
+    assert not check["resources"][up]["allowed"], check
+    signed = api(portal, "govopen_publication_review", head_tok, id=up,
+                 checklist={k: True for k in ot.REVIEW_CHECKLIST}, note="开放类型变更后重新审查")
+    assert signed["review"]["open_type"] == "unconditional", signed
     check = api(portal, "govopen_access_check", id=pkg["id"], resource_id=up)
     assert check["resources"][up]["allowed"], check
 
