@@ -92,6 +92,58 @@ class _Context:
     quasi_identifiers: List[str]
 
 
+# Rows done, counted while chunks are being processed: set (by ``_counting``) only when
+# apply() has a progress callback. In a worker process it is a shared
+# multiprocessing.Value that the main process polls; in this process, a
+# ``_LocalCounter`` that calls the callback directly.
+_ROWS_COUNTER = None
+
+
+class _LocalCounter:
+    def __init__(self, report: Callable[[float], None]):
+        self.value = 0.0
+        self._report = report
+
+    def add(self, rows: float) -> None:
+        self.value += rows
+        self._report(self.value)
+
+
+def _count_rows(rows: float) -> None:
+    counter = _ROWS_COUNTER
+    if counter is None:
+        return
+    if isinstance(counter, _LocalCounter):
+        counter.add(rows)
+    else:
+        with counter.get_lock():
+            counter.value += rows
+
+
+def _counting(counter) -> None:
+    """Pool initializer (and in-process switch): where ``_count_rows`` adds up."""
+    global _ROWS_COUNTER
+    _ROWS_COUNTER = counter
+
+
+class _ChunkSteps:
+    """Sub-chunk progress: a chunk's rows handed out in equal steps (after the parse,
+    after each column, after the residual scan), the rest when it is done, so a
+    progress bar moves many times per chunk even on a loaded machine."""
+
+    def __init__(self, rows: int, steps: int):
+        self.rows, self.step_rows, self.counted = rows, rows / max(steps, 1), 0.0
+
+    def step(self, *_) -> None:
+        if self.counted + self.step_rows < self.rows:
+            self.counted += self.step_rows
+            _count_rows(self.step_rows)
+
+    def finish(self) -> None:
+        _count_rows(self.rows - self.counted)
+        self.counted = self.rows
+
+
 def _process_chunk(job):
     """Parse, transform, residual-scan and serialize one chunk; runs in a worker
     process (or in this one). Returns only what the caller needs: the output bytes
@@ -99,18 +151,27 @@ def _process_chunk(job):
     chunk's k-anonymity group sizes."""
     payload, first, ctx = job
     chunk = ctx.parser(payload, first) if isinstance(payload, (bytes, bytearray, memoryview)) else payload
-    out, stats = transform_chunk(chunk, ctx.plans, ctx.policy, ctx.secret, ctx.k_levels)
+    steps = _ChunkSteps(len(chunk), len(ctx.plans) + 3) if _ROWS_COUNTER is not None else None
+    if steps:
+        steps.step()
+    out, stats = transform_chunk(chunk, ctx.plans, ctx.policy, ctx.secret, ctx.k_levels,
+                                 on_column=steps.step if steps else None)
     findings = residual_scan(out, ctx.policy.residual_allow)
+    if steps:
+        steps.step()
     present = [q for q in ctx.quasi_identifiers if q in out.columns]
     sizes = group_sizes(out, present) if present else None
     body = ctx.encoder(out) if ctx.encoder is not None else None
+    if steps:
+        steps.finish()
     return len(chunk), (out if body is None else None), body, stats, findings, sizes, list(out.columns)
 
 
-def _pipeline(jobs: Iterator[tuple], workers: int):
+def _pipeline(jobs: Iterator[tuple], workers: int, rows_seen: Optional[Callable[[float], None]] = None):
     """Yield results in input order; with workers > 1 (and more than one chunk), jobs
     run in forked worker processes, at most workers + 1 in flight so memory stays
-    flat whatever the file size."""
+    flat whatever the file size. ``rows_seen(rows)``, if given, is called with the
+    rows done so far (chunks in progress counted in part), often, between results."""
     import collections
     import multiprocessing
 
@@ -120,14 +181,17 @@ def _pipeline(jobs: Iterator[tuple], workers: int):
         return
     second = next(jobs, None)
     if second is None or workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield _process_chunk(first)
-        if second is not None:
-            yield _process_chunk(second)
-            for job in jobs:
-                yield _process_chunk(job)
+        _counting(_LocalCounter(rows_seen) if rows_seen else None)
+        try:
+            yield _process_chunk(first)
+            if second is not None:
+                yield _process_chunk(second)
+                for job in jobs:
+                    yield _process_chunk(job)
+        finally:
+            _counting(None)
         return
     import gc
-    from concurrent.futures import ProcessPoolExecutor
 
     # fork: workers inherit the compiled recognizers instead of rebuilding them.
     # gc.freeze(): the collector in a worker would otherwise touch every inherited
@@ -135,20 +199,37 @@ def _pipeline(jobs: Iterator[tuple], workers: int):
     gc.collect()
     gc.freeze()
     try:
-        yield from _pool_pipeline(first, second, jobs, workers, ProcessPoolExecutor, multiprocessing, collections)
+        yield from _pool_pipeline(first, second, jobs, workers, rows_seen)
     finally:
         gc.unfreeze()
 
 
-def _pool_pipeline(first, second, jobs, workers, ProcessPoolExecutor, multiprocessing, collections):
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+PROGRESS_POLL_SECONDS = 0.2
+
+
+def _pool_pipeline(first, second, jobs, workers, rows_seen):
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("d", 0.0) if rows_seen else None
+
+    def result(future):
+        if counter is not None:  # report the workers' running count while waiting
+            while not wait([future], timeout=PROGRESS_POLL_SECONDS).done:
+                rows_seen(counter.value)
+            rows_seen(counter.value)
+        return future.result()
+
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_counting, initargs=(counter,)) as pool:
         pending = collections.deque([pool.submit(_process_chunk, first), pool.submit(_process_chunk, second)])
         for job in jobs:
             while len(pending) > workers:
-                yield pending.popleft().result()
+                yield result(pending.popleft())
             pending.append(pool.submit(_process_chunk, job))
         while pending:
-            yield pending.popleft().result()
+            yield result(pending.popleft())
 
 
 def _default_workers() -> int:
@@ -165,7 +246,10 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
     format and encoding as the input unless its suffix says otherwise), or None to
     get the result in ``report.frame`` (in memory). ``policy``: YAML path, dict or
     Policy; None uses ``default_policy.yaml``. ``progress(rows_done, rows_total)`` is
-    called after each chunk; rows_total is an estimate from line breaks, or None.
+    called many times per chunk (after its parse, each column, the residual scan: the
+    workers count rows in a shared counter that is polled every 0.2 s), rows_done
+    always increasing and ending at the number of rows; rows_total is an estimate
+    from line breaks, or None.
     ``workers``: processes for the chunks (default: up to 2; 1 = in this process;
     tables of one chunk are always done in this process).
 
@@ -233,8 +317,18 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
         for payload, first in rest:
             yield payload, first, context
 
+    reported = [0]
+
+    def report_rows(done: float) -> None:
+        """Progress: never backwards, never twice the same figure."""
+        done = int(done)
+        if done > reported[0]:
+            reported[0] = done
+            progress(done, max(total, done) if total is not None else None)
+
     try:
-        for n, out, body, stats, chunk_findings, sizes, out_columns in _pipeline(jobs(), workers):
+        for n, out, body, stats, chunk_findings, sizes, out_columns in _pipeline(
+                jobs(), workers, report_rows if progress is not None else None):
             for column, column_stats in stats.items():
                 totals.setdefault(column, ColumnStats()).add(column_stats)
             for finding in chunk_findings:
@@ -256,7 +350,7 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
                     kept_frames.append(out)
             rows += n
             if progress is not None:
-                progress(rows, max(total, rows) if total is not None else None)
+                report_rows(rows)
         k_result = counter.result()
         report = Report(
             status="ok", input=None if table is None else str(table.path),

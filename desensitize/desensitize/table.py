@@ -8,7 +8,7 @@ unless the policy names them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd
@@ -111,8 +111,10 @@ def _free_text(values: pd.Series, column: str, policy: Policy, secret: bytes) ->
 
 
 def transform_chunk(frame: pd.DataFrame, plans: List[ColumnPlan], policy: Policy, secret: bytes = b"",
-                    k_levels: Optional[Dict[str, int]] = None) -> Tuple[pd.DataFrame, Dict[str, ColumnStats]]:
-    """Apply the plans to one chunk. Returns the new chunk (dropped columns removed) and stats."""
+                    k_levels: Optional[Dict[str, int]] = None,
+                    on_column: Optional[Callable[[str], None]] = None) -> Tuple[pd.DataFrame, Dict[str, ColumnStats]]:
+    """Apply the plans to one chunk. Returns the new chunk (dropped columns removed) and
+    stats. ``on_column(name)`` is called after each column (progress)."""
     from .kanon import generalize_level
 
     columns: Dict[str, pd.Series] = {}
@@ -122,6 +124,8 @@ def transform_chunk(frame: pd.DataFrame, plans: List[ColumnPlan], policy: Policy
         spec = plan.operator
         if spec and spec.get("operator") == "drop":
             stats[plan.column] = ColumnStats(cells_changed=len(frame))
+            if on_column is not None:
+                on_column(plan.column)
             continue
         if plan.kind == "free_text" and not (spec and spec.get("operator") == "keep"):
             out, column_stats = _free_text(frame[plan.column].astype("str"), plan.column, policy, secret)
@@ -145,4 +149,6 @@ def transform_chunk(frame: pd.DataFrame, plans: List[ColumnPlan], policy: Policy
             out = generalized
         columns[plan.column] = out
         stats[plan.column] = column_stats
+        if on_column is not None:
+            on_column(plan.column)
     return pd.DataFrame(columns, index=frame.index), stats
