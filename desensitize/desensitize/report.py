@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .detect import _find_batched, default_recognizers
 from .recognizers import STRUCTURED_TYPES
-from .recognizers.base import contains
 
 
 @functools.lru_cache(maxsize=8)
@@ -34,9 +35,6 @@ def _candidate_rows(frame: pd.DataFrame, combined: str) -> pd.DataFrame:
     columns cells; the column-by-column scan then runs on these rows only."""
     if frame.shape[1] < 2 or len(frame) == 0:
         return frame
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arrays = []
     for column in frame.columns:
         array = pa.array(frame[column].astype("str"))
@@ -51,40 +49,55 @@ def _candidate_rows(frame: pd.DataFrame, combined: str) -> pd.DataFrame:
 def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = ()) -> List[dict]:
     """Identifiers of the checksum/shape types still present in ``frame``.
 
-    One vectorized RE2 pass per column with all prefilters combined; candidate cells
-    are validated whole-cell vectorized first and span by span only if needed.
-    Names and addresses are not part of it: without a checksum they cannot be told
-    apart reliably from ordinary words in arbitrary columns.
+    Rows are picked by one vectorized RE2 pass with all prefilters combined; the cells
+    of those rows are then scanned as one array (every pyarrow regex call costs ~1 ms
+    whatever its size, so one call per recognizer rather than per column and
+    recognizer), validated whole-cell vectorized first and span by span only if
+    needed. Names and addresses are not part of it: without a checksum they cannot be
+    told apart reliably from ordinary words in arbitrary columns.
     """
+    import numpy as np
+
+    from .operators import as_array
+
     types = tuple(t for t in STRUCTURED_TYPES if t not in set(allow))
     if not types:
         return []
     combined = _combined_prefilter(types)
     frame = _candidate_rows(frame, combined)
-    findings: List[dict] = []
-    for column in frame.columns:
-        values = frame[column].astype("str")
-        candidate = contains(values, combined)
-        if not candidate.any():
+    if frame.empty or frame.shape[1] == 0:
+        return []
+    columns = list(frame.columns)
+    # the candidate rows' cells column after column (row order kept within a column)
+    cells = pa.concat_arrays([as_array(frame[column]) for column in columns])
+    column_of = np.repeat(np.arange(len(columns)), len(frame))
+    candidate = _matches(cells, combined)
+    cells, column_of = cells.filter(pa.array(candidate)), column_of[candidate]
+    hits: Dict[tuple, List[str]] = {}
+    for index, recognizer in enumerate(default_recognizers()):
+        if recognizer.ENTITY not in types or not len(cells):
             continue
-        cells = values[candidate]
-        for recognizer in default_recognizers():
-            if recognizer.ENTITY not in types:
-                continue
-            own = cells[contains(cells, recognizer.prefilter)]
-            if own.empty:
-                continue
-            whole = recognizer.valid_mask(own).to_numpy()
-            hits = list(own[whole])
-            rest = own[~whole].tolist()
-            for position, spans in _find_batched(recognizer, rest, list(range(len(rest)))):
-                hits.append(rest[position][spans[0][0]:spans[0][1]])
-            if hits:
-                findings.append({
-                    "column": str(column), "entity_type": recognizer.ENTITY, "count": len(hits),
-                    "samples": [mask_sample(h.strip()) for h in hits[:3]],
-                })
-    return findings
+        own = _matches(cells, recognizer.prefilter)
+        if not own.any():
+            continue
+        own_cells, own_columns = cells.filter(pa.array(own)).to_pylist(), column_of[own]
+        whole = recognizer.valid_mask(pd.Series(own_cells, dtype="str")).to_numpy()
+        for position in np.flatnonzero(whole).tolist():
+            hits.setdefault((int(own_columns[position]), index), []).append(own_cells[position])
+        rest = np.flatnonzero(~whole).tolist()
+        rest_cells = [own_cells[p] for p in rest]
+        for position, spans in _find_batched(recognizer, rest_cells, list(range(len(rest_cells)))):
+            key = (int(own_columns[rest[position]]), index)
+            hits.setdefault(key, []).append(rest_cells[position][spans[0][0]:spans[0][1]])
+    recognizers = default_recognizers()
+    return [{
+        "column": str(columns[column]), "entity_type": recognizers[index].ENTITY, "count": len(found),
+        "samples": [mask_sample(h.strip()) for h in found[:3]],
+    } for (column, index), found in sorted(hits.items())]
+
+
+def _matches(cells: pa.Array, pattern: str):
+    return pc.match_substring_regex(cells, pattern).fill_null(False).to_numpy(zero_copy_only=False)
 
 
 @dataclass
