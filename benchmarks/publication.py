@@ -83,8 +83,8 @@ def pipeline(csv_path, ini_path, tmp):
                                        share_type="unconditional", contact_name="张三",
                                        contact_email="a@example.gov.cn", contact_phone="010-12345678",
                                        record_count="200000")
-        worker = live.start_worker(ini_path, QUEUE, os.path.join(tmp, "worker.log"))
-        time.sleep(3)  # the worker is up before the upload, as in production
+        # the worker is up before the upload, as in production
+        worker = live.start_worker(ini_path, QUEUE, os.path.join(tmp, "worker.log")).wait_ready()
         try:
             t0 = time.perf_counter()
             with open(csv_path, "rb") as fh:

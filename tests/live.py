@@ -8,7 +8,7 @@ and plugins as the test process.
 
     ini = write_child_ini(tmp, "e2e", base_ini, {"ckan.site_url": loopback_url(port)})
     server = start_server(ini, port, log_path)      # server.url, server.log, server.stop()
-    worker = start_worker(ini, queue, log_path)     # worker.stop(), worker.kill(), …
+    worker = start_worker(ini, queue, log_path)     # .wait_ready(), .stop(), .kill(), .pss_mb()
 
 Imported as ``live`` by the tests (``tests/`` is on sys.path under pytest) and by
 ``benchmarks/publication.py`` (which puts ``tests/`` on sys.path itself).
@@ -186,6 +186,23 @@ class Worker(_Process):
         super().__init__(["-c", ini, "jobs", "worker", queue], log)
         self.queue = queue
 
+    def wait_ready(self, redis_url: str = REDIS_URL, timeout: float = 60) -> "Worker":
+        """Until rq has registered this worker on its queue in Redis; from then on a
+        job is taken at once (a benchmark must not time the worker's start-up). Needs
+        CKAN's config in this process: queue names carry the site's prefix."""
+        import redis
+        import rq
+        from ckan.lib.jobs import add_queue_name_prefix
+        conn = redis.Redis.from_url(redis_url)
+        queue = rq.Queue(add_queue_name_prefix(self.queue), connection=conn)
+        deadline = time.time() + timeout
+        while not any(w.pid == self.proc.pid for w in rq.Worker.all(connection=conn, queue=queue)):
+            if not self.running() or time.time() > deadline:
+                self.stop()
+                raise RuntimeError("ckan jobs worker did not start:\n" + self.log_tail())
+            time.sleep(0.2)
+        return self
+
     def pss_mb(self) -> float:
         """Memory of the whole tree now: PSS (proportional set size) summed over its
         processes, in MB. PSS splits the pages forked processes share among them, so
@@ -211,5 +228,6 @@ def start_server(ini: str, port: int, log: str, threaded: bool = False,
 
 
 def start_worker(ini: str, queue: str, log: str) -> Worker:
-    """Start ``ckan jobs worker queue`` with ``ini`` (not waiting: jobs wait in Redis)."""
+    """Start ``ckan jobs worker queue`` with ``ini``. Not waiting for it: jobs queued
+    meanwhile wait in Redis (``Worker.wait_ready`` where start-up must not count)."""
     return Worker(ini, queue, log).start()
