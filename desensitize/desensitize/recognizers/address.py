@@ -84,11 +84,26 @@ def division_prefix(text: str) -> str:
     return text[:end]
 
 
+@functools.lru_cache(maxsize=1)
+def _division_lengths_by_last_char() -> dict:
+    """{last character: lengths of the division names ending with it, longest first}."""
+    every, _ = _all_division_names()
+    lengths: dict = {}
+    for name in every:
+        lengths.setdefault(name[-1], set()).add(len(name))
+    return {char: sorted(found, reverse=True) for char, found in lengths.items()}
+
+
 def extend_left_over_divisions(text: str, start: int, max_names: int = 4) -> int:
-    every, longest = _all_division_names()
+    """Move ``start`` left over up to ``max_names`` division names that end there, the
+    longest name first (only the lengths of names ending with that character are tried)."""
+    every, _ = _all_division_names()
+    by_last = _division_lengths_by_last_char()
     for _ in range(max_names):
-        for length in range(min(longest, start), 1, -1):
-            if text[start - length:start] in every:
+        if start < 2:
+            break
+        for length in by_last.get(text[start - 1], ()):
+            if 2 <= length <= start and text[start - length:start] in every:
                 start -= length
                 break
         else:
