@@ -244,7 +244,7 @@ def _find_flat(recognizer: ChineseRecognizer, cells: List[str], positions: List[
     if clean:
         lengths = np.fromiter((len(c) + 1 for c in joined), dtype=np.int64, count=len(joined))
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        spans = recognizer.find(_CELL_SEPARATOR.join(joined))
+        spans = recognizer.find_joined(_CELL_SEPARATOR.join(joined))
         if spans:
             found = np.array([(s, e) for s, e, _, _ in spans], dtype=np.int64)
             cell = np.searchsorted(offsets, found[:, 0], side="right") - 1
@@ -280,7 +280,7 @@ def _find_batched(recognizer: ChineseRecognizer, cells: List[str], positions: Li
         return
     text = _CELL_SEPARATOR.join(cells[p] for p in joined_cells)
     by_cell: Dict[int, List[Span]] = {}
-    for start, end, entity, score in recognizer.find(text):
+    for start, end, entity, score in recognizer.find_joined(text):
         index = bisect.bisect_right(starts, start) - 1
         base = starts[index]
         by_cell.setdefault(joined_cells[index], []).append((start - base, end - base, entity, score))

@@ -30,6 +30,21 @@ class BankCardRecognizer(ChineseRecognizer):
         # time in ten: it is an ID, not a card.
         return len(pattern_text) == 18 and looks_like_resident_id(pattern_text)
 
+    def valid_many(self, texts):
+        def vectorized(values):
+            digits = [v.replace(" ", "").replace("-", "") for v in values]
+            lengths = np.fromiter((len(d) for d in digits), dtype=np.int64, count=len(digits))
+            result = np.zeros(len(values), dtype=bool)
+            for length in range(16, 20):
+                group = np.flatnonzero(lengths == length)
+                if len(group):
+                    result[group] = luhn_valid([digits[i] for i in group], length)
+            for i in np.flatnonzero(result).tolist():
+                if self.invalidate_result(values[i]):
+                    result[i] = False
+            return result
+        return self._valid_many_ascii(texts, vectorized)
+
     def valid_mask(self, values: pd.Series) -> pd.Series:
         stripped = values.astype("str").str.strip().str.replace(r"[ -]", "", regex=True)
         result = pd.Series(False, index=values.index)

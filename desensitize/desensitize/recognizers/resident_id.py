@@ -117,6 +117,19 @@ class ResidentIdRecognizer(ChineseRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         return is_valid_resident_id(pattern_text)
 
+    def valid_many(self, texts):
+        def vectorized(values):
+            values = [v.upper() for v in values]
+            result = np.zeros(len(values), dtype=bool)
+            long_ids = [i for i, v in enumerate(values) if len(v) == 18]
+            if long_ids:  # the pattern makes them 17 digits + digit or X
+                result[long_ids] = _valid_18([values[i] for i in long_ids])
+            for i, value in enumerate(values):
+                if len(value) != 18:
+                    result[i] = is_valid_resident_id(value)
+            return result
+        return self._valid_many_ascii(texts, vectorized)
+
     def valid_mask(self, values: pd.Series) -> pd.Series:
         """Vectorized: regex shape, region set, birth date and check digit in numpy."""
         stripped = values.astype("str").str.strip().str.upper()

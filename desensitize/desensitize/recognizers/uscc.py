@@ -42,13 +42,22 @@ class UsccRecognizer(ChineseRecognizer):
         total = sum(v * w for v, w in zip(values, _WEIGHT_TUPLE))
         return (31 - total % 31) % 31 == values[17]
 
+    def valid_many(self, texts):
+        # the pattern makes every ASCII match 18 characters of the alphabet
+        return self._valid_many_ascii(texts, _valid_codes)
+
     def valid_mask(self, values: pd.Series) -> pd.Series:
         stripped = values.astype("str").str.strip()
         result = pd.Series(False, index=values.index)
         shaped = stripped[fullmatch(stripped, re2_compatible(USCC_REGEX))]
         if len(shaped):
-            codes = _LOOKUP[digits_matrix(shaped.tolist(), 18)]
-            expected = (31 - (codes[:, :17] @ _WEIGHTS) % 31) % 31
-            regions = regions_known(codes[:, 2:8])  # the regex makes them digits: value = digit
-            result[shaped.index] = (expected == codes[:, 17]) & regions
+            result[shaped.index] = _valid_codes(shaped.tolist())
         return result
+
+
+def _valid_codes(codes: list) -> np.ndarray:
+    """MOD 31 check and division code of 18-character codes of the USCC alphabet."""
+    values = _LOOKUP[digits_matrix(codes, 18)]
+    expected = (31 - (values[:, :17] @ _WEIGHTS) % 31) % 31
+    regions = regions_known(values[:, 2:8])  # the regex makes them digits: value = digit
+    return (expected == values[:, 17]) & regions
