@@ -68,6 +68,63 @@ def apply_form(id):
         "access": pkg_dict.get("govopen_access") or {}})
 
 
+SHARE_FIELDS = ("requester_org_id", "purpose", "scope", "legal_basis")
+
+
+def _share_options(ctx, package_id):
+    return tk.get_action("govopen_share_request_options")(ctx, {"package_id": package_id})
+
+
+@blueprint.route("/dataset/<id>/share", methods=["GET", "POST"])
+def share_form(id):
+    """共享申请: a department asks the providing department for a conditionally
+    shared entry. Whether the form is offered, and as which departments, is the
+    answer of ``govopen_share_request_options``; the submission is
+    ``govopen_share_request_create``, whose refusals come back in the form."""
+    if not _logged_in():
+        return _login_redirect()
+    ctx = _context()
+    data, errors = {}, {}
+    if request.method == "POST":
+        data = {k: request.form.get(k, "") for k in SHARE_FIELDS}
+        try:
+            result = tk.get_action("govopen_share_request_create")(_context(), dict(data, package_id=id))
+        except tk.ValidationError as e:
+            errors = _errors_summary(e)
+        except tk.NotAuthorized as e:
+            errors = {"requester_org_id": str(e)}
+        else:
+            tk.h.flash_success(tk._("Your share request was submitted."))
+            return tk.redirect_to("govopen_requests.read", id=result["id"])
+    try:
+        pkg_dict = tk.get_action("package_show")(ctx, {"id": id})
+        options = _share_options(ctx, pkg_dict["id"])
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        if not errors:
+            return tk.abort(404, tk._("Dataset not found"))
+        pkg_dict, options = None, None
+    errors.pop("rule", None)
+    message = errors.pop("message", None)
+    if message and not errors:
+        errors["form"] = message
+    return tk.render("govopen/requests/share.html", extra_vars={
+        "pkg_dict": pkg_dict, "options": options, "data": data, "errors": errors})
+
+
+def share_panel(pkg_id: str) -> dict:
+    """What the dataset page shows about share requests (the options' answer)."""
+    try:
+        return _share_options(_context(), pkg_id)
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return {}
+
+
+@blueprint.app_context_processor
+def _share_panel_helper():
+    # a template function for the dataset-page snippet, as views/demand.py does for its panel
+    return {"govopen_share_panel": share_panel}
+
+
 @blueprint.route("/dashboard/requests")
 def mine():
     if not _logged_in():

@@ -23,6 +23,7 @@ KIND = KindDeclaration(
     requester_is_department=True,
     submit_fields=(FieldSpec("dataset_id", "text", True, "数据集"),
                    FieldSpec("purpose", "text", True, "用途"),
+                   FieldSpec("scope", "text", False, "使用范围"),
                    FieldSpec("legal_basis", "text", False, "履职依据"),),
     actions=actions(
         ActionSpec("start_review", ("submitted",), "under_review", DEPT, (COMMENT,),

@@ -7,7 +7,8 @@ the glue (``logic/requests_glue.py``) and return dicts.
                                security_measures, applicant_type: citizen|enterprise,
                                real_name + id_number | enterprise_name + uscc, contact,
                                attachment_url?, upload?}
-  govopen_share_request_create {package_id, purpose, requester_org_id (requesting department), legal_basis?}
+  govopen_share_request_create {package_id, purpose, requester_org_id (requesting department), scope?, legal_basis?}
+  govopen_share_request_options {package_id}          may the caller ask, as which department, why not
   govopen_request_show        {id}
   govopen_request_act         {id, action, ...fields}
   govopen_request_list        {scope: mine|department|all, kind?, state?, organization?, open_only?}
@@ -189,9 +190,102 @@ def govopen_application_create(context, data_dict):
     return out[0] if single else {"requests": out}
 
 
+# Share requests (共享申请): who may ask for which entry. One place, asked by the
+# create action (refusals) and by the options action (the form and the dataset page).
+SHARE_REASONS = {
+    "login": ("共享申请在政府部门之间进行：部门工作人员请登录后申请。",
+              "Share requests are made between departments: department staff, please log in."),
+    "not_shared": ("该数据为不予共享数据，不能申请共享。",
+                   "This data is not shared: it cannot be requested."),
+    "unconditional": ("该数据为无条件共享数据，使用部门按规定直接获取，无需提出共享申请。",
+                      "Unconditionally shared data: departments obtain it directly, no request is needed."),
+    "no_share_type": ("该目录未标明共享类型，暂不能申请共享。",
+                      "This entry has no share type yet: it cannot be requested."),
+    "authority": ("主管部门可访问全部数据，无需申请共享。",
+                  "The competent authority may access all data; no share request is needed."),
+    "own_department": ("这是本部门的数据，无需申请共享。",
+                       "This is your own department's data; no share request is needed."),
+    "not_department": ("共享申请只能由政府部门提出；公民和企业可按开放类型申请使用数据。",
+                       "Only government departments file share requests; citizens and enterprises "
+                       "apply for data under its open type."),
+    "ok": ("有条件共享数据：请说明使用用途，由数据提供部门在规定期限内答复。",
+           "Conditionally shared data: state the purpose; the providing department answers within "
+           "the time limit."),
+}
+
+
+def _share_type_refusal(share_type):
+    """The reason code when the entry's share type forbids a request, else None."""
+    if share_type == "conditional":
+        return None
+    if share_type in ("not_shared", "unconditional"):
+        return share_type
+    return "no_share_type"
+
+
+def _share_reason(code):
+    zh, en = SHARE_REASONS[code]
+    return en if glue.is_en() else zh
+
+
+def _may_ask_as(org_id, pkg) -> bool:
+    """A department asks another department: never the providing department itself."""
+    return bool(org_id) and org_id != pkg.owner_org
+
+
+def _requester_orgs(actor, pkg):
+    """The caller's departments that may ask for ``pkg`` (any membership: the engine's
+    requester rule for department requests), by title."""
+    out = []
+    for org_id in actor.org_roles:
+        g = model.Group.get(org_id)
+        if g is None or not g.is_organization or g.state != "active" or not _may_ask_as(g.id, pkg):
+            continue
+        out.append({"id": g.id, "name": g.name, "title": g.title or g.name,
+                    "capacity": actor.org_roles[org_id]})
+    out.sort(key=lambda d: d["title"])
+    return out
+
+
+@tk.side_effect_free
+def govopen_share_request_options(context, data_dict):
+    """Whether the caller may file a share request for a catalog entry, and as which
+    of their departments: → {package_id, share_type, share_type_label, share_conditions,
+    share_legal_basis, may_request, reason_code, message, requester_orgs: [{id, name, title}],
+    limit_working_days}. What the share form and the dataset page show."""
+    pkg = model.Package.get(tk.get_or_bust(data_dict, "package_id"))
+    if pkg is None or pkg.state != "active":
+        raise tk.ObjectNotFound(_t("数据集不存在", "Dataset not found"))
+    tk.check_access("package_show", context, {"id": pkg.id})
+    extras = pkg.extras or {}
+    share_type = extras.get("share_type")
+    actor = glue.engine_actor_from_context(context)
+    orgs = _requester_orgs(actor, pkg) if actor.user_id else []
+    code = _share_type_refusal(share_type)
+    if code is None and not actor.user_id:
+        code = "login"
+    elif code is None and not orgs:
+        if rq.SYSADMIN in actor.roles:
+            code = "authority"
+        elif pkg.owner_org in actor.org_roles:
+            code = "own_department"
+        else:
+            code = "not_department"
+    labels = ot.SHARE_TYPE_LABELS.get(share_type)
+    return {"package_id": pkg.id, "share_type": share_type,
+            "share_type_label": (labels[1] if glue.is_en() else labels[0]) if labels else None,
+            "share_conditions": extras.get("share_conditions") or None,
+            "share_legal_basis": extras.get("share_legal_basis") or None,
+            "may_request": code is None, "reason_code": code or "ok",
+            "message": _share_reason(code or "ok"),
+            "requester_orgs": orgs if code is None else [],
+            "limit_working_days": glue.jurisdiction().limits(rq.get_kind("share_request").limit_key).limit}
+
+
 def govopen_share_request_create(context, data_dict):
     """A department asks another department for a dataset whose share type is
-    conditional (unconditional data needs no request; not_shared cannot be asked)."""
+    conditional (unconditional data needs no request; not_shared cannot be asked).
+    Optional: ``scope`` (使用范围), ``legal_basis`` (履职依据)."""
     tk.check_access("govopen_share_request_create", context, data_dict)
     errors = {}
     pkg = model.Package.get(data_dict.get("package_id") or "")
@@ -205,16 +299,20 @@ def govopen_share_request_create(context, data_dict):
     if errors:
         raise tk.ValidationError(errors)
     share_type = (pkg.extras or {}).get("share_type")
-    if share_type != "conditional":
-        raise tk.ValidationError({"package_id": [_t(
-            "只有有条件共享的数据需要申请（该数据共享类型：%s）" % (share_type or "—"),
-            "Only conditionally shared data is requested (share type: %s)" % (share_type or "-"))]})
-    if org.id == pkg.owner_org:
+    refusal = _share_type_refusal(share_type)
+    if refusal is not None:
+        message = _share_reason(refusal)
+        basis = (pkg.extras or {}).get("share_legal_basis")
+        if refusal == "not_shared" and basis:
+            message += _t("依据：", " Legal basis: ") + basis
+        raise tk.ValidationError({"package_id": [message]})
+    if not _may_ask_as(org.id, pkg):
         raise tk.ValidationError({"requester_org_id": [_t("不能向本部门申请", "A department cannot ask itself")]})
     actor = glue.engine_actor_from_context(context)
     fields = {"dataset_id": pkg.id, "purpose": _text(data_dict, "purpose")}
-    if _text(data_dict, "legal_basis"):
-        fields["legal_basis"] = _text(data_dict, "legal_basis")
+    for name in ("scope", "legal_basis"):
+        if _text(data_dict, name):
+            fields[name] = _text(data_dict, name)
     row = glue.submit("share_request", actor, pkg.owner_org, pkg.id, fields, requester_org_id=org.id)
     _commit_then_notify(row, "submitted")
     return glue.request_dict(row, actor)
@@ -553,7 +651,8 @@ def govopen_calendar_list(context, data_dict):
 
 def get_actions():
     return {f.__name__: f for f in (
-        govopen_application_create, govopen_share_request_create, govopen_request_show,
+        govopen_application_create, govopen_share_request_create, govopen_share_request_options,
+        govopen_request_show,
         govopen_request_act, govopen_request_list, govopen_my_grants, govopen_department_grant_list,
         govopen_grant_download_list, govopen_notification_list, govopen_notification_mark_read,
         govopen_stats, govopen_calendar_day_set, govopen_calendar_year_set, govopen_calendar_list)}
