@@ -30,6 +30,9 @@ class BankCardRecognizer(ChineseRecognizer):
         # time in ten: it is an ID, not a card.
         return len(pattern_text) == 18 and looks_like_resident_id(pattern_text)
 
+    # valid_mask drops spaces and dashes anywhere before its check
+    cell_shape = r"[ -]*[3-6](?:[ -]*[0-9]){15,18}[ -]*"
+
     def valid_many(self, texts):
         def vectorized(values):
             digits = [v.replace(" ", "").replace("-", "") for v in values]

@@ -224,6 +224,11 @@ class ChineseRecognizer(PatternRecognizer):
             result[positions] = [self._cell_valid(cells[p]) for p in positions]
         return pd.Series(result, index=values.index)
 
+    @property
+    def cell_shape(self) -> str:
+        """RE2 regex every stripped cell that ``valid_mask`` accepts matches whole."""
+        return self.cell_regex
+
     def _cell_valid(self, value: str) -> bool:
         valid = self.validate_result(value)
         return valid is not False and not self.invalidate_result(value)
