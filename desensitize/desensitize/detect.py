@@ -336,12 +336,17 @@ def classify_column(header: str, values: pd.Series, sample_size: int = 2000) -> 
     best, best_share = None, 0.0
     counts: Dict[str, int] = {}
     # one RE2 pass for all types first: most columns hold no cell of any type's shape
-    shaped = fullmatch(sample, _any_cell_shape()).any()
+    # (and then one per type, far cheaper than its valid_mask, which only runs where
+    # some cell has its shape)
+    import pyarrow as pa
+
+    cells = pa.array(sample, type=pa.large_string())
+    shaped = fullmatch(cells, _any_cell_shape()).any()
     for recognizer in default_recognizers() if shaped else ():
         hinted = _hinted(header, recognizer.HEADER_HINTS)
         if recognizer.ENTITY in ("CN_PERSON_NAME", "CN_ADDRESS") and not hinted:
             continue
-        hits = int(recognizer.valid_mask(sample).sum())
+        hits = int(recognizer.valid_mask(sample).sum()) if fullmatch(cells, recognizer.cell_shape).any() else 0
         if hits:
             counts[recognizer.ENTITY] = hits
         share = hits / n

@@ -234,14 +234,15 @@ class ChineseRecognizer(PatternRecognizer):
         return valid is not False and not self.invalidate_result(value)
 
 
-def contains(values: pd.Series, pattern: str) -> np.ndarray:
-    """Boolean array: which cells contain a match of an RE2 pattern.
+def contains(values, pattern: str) -> np.ndarray:
+    """Boolean array: which cells (a string Series or pyarrow array) contain a match
+    of an RE2 pattern.
 
     Calls pyarrow directly: pandas' str.contains re-parses the pattern with Python's
     sre_parser on every call to decide whether RE2 can run it, which costs more than
     the match itself for our long patterns.
     """
-    array = pa.array(values.astype("str"), type=pa.string())
+    array = values if isinstance(values, pa.Array) else pa.array(values.astype("str"), type=pa.string())
     return pc.match_substring_regex(array, pattern).fill_null(False).to_numpy(zero_copy_only=False)
 
 
