@@ -120,6 +120,28 @@ class CsvBlockParser:
         return frame
 
 
+def _last_row_end(data: bytes, needed: int = 1) -> int:
+    """Position after the last line break outside quotes (an even number of '"' before
+    it), provided ``needed`` such breaks exist; -1 otherwise. Walks back from the end
+    with rfind/count (memchr speed) instead of indexing every break of the block."""
+    end = data.rfind(b"\n")
+    if end < 0:
+        return -1
+    quotes = data.count(b'"', 0, end)
+    cut, found = -1, 0
+    while end >= 0:
+        if quotes % 2 == 0:
+            if cut < 0:
+                cut = end + 1
+            found += 1
+            if found >= needed:
+                return cut
+        previous = data.rfind(b"\n", 0, end)
+        quotes -= data.count(b'"', previous + 1, end)
+        end = previous
+    return -1
+
+
 class TableSource:
     """A table file read in chunks of DataFrames whose cells are all strings."""
 
@@ -179,8 +201,6 @@ class TableSource:
         reader reads the whole file ahead, which made memory grow with the file.)
         Parsing is left to ``CsvBlockParser`` so worker processes can do it.
         """
-        import numpy as np
-
         with open(self.path, "rb") as handle:
             if self.dialect.bom:
                 handle.read(len(codecs.BOM_UTF8))
@@ -193,14 +213,8 @@ class TableSource:
                     if data.strip():
                         yield data, first
                     return
-                raw = np.frombuffer(data, dtype=np.uint8)
-                breaks = np.flatnonzero(raw == 10)
-                cut = -1
-                if len(breaks):
-                    quotes = np.flatnonzero(raw == 34)
-                    even = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
-                    if len(even) >= (2 if first else 1):  # the first block: header + at least one row
-                        cut = int(even[-1]) + 1
+                # the first block: header + at least one row
+                cut = _last_row_end(data, 2 if first else 1)
                 if cut <= 0:  # one row longer than a block: read on
                     pending = data
                     continue
