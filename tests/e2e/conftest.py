@@ -1,9 +1,12 @@
 """Browser / live-server fixtures.
 
-``live_portal``  (module) builds the shared world (tests/govopen_world.py) in the
-                 test database, then serves it with ``ckan run`` on a free loopback
-                 port (child ini: zh_Hans_CN default locale, site_url = that port).
-                 Yields the world dict plus ``url``.
+``serve_world``  (module) factory: ``serve_world(name, settings={}, threaded=False)``
+                 builds the shared world (tests/govopen_world.py) in the test database,
+                 then serves it with ``ckan run`` on a free loopback port (tests/live.py;
+                 child ini: zh_Hans_CN default locale, CSRF on, site_url = that port,
+                 plus ``settings``). Returns the world dict plus ``url``, ``server_log``,
+                 ``ini`` (for a worker with the same settings) and ``tmp``.
+``live_portal``  (module) ``serve_world("e2e")``.
 ``browser``      (module) headless Debian Chromium driven by Playwright.
 ``shot``         saves a full-page screenshot under tests/e2e/screenshots/.
 """
@@ -24,24 +27,36 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
 
 
 @pytest.fixture(scope="module")
-def live_portal(request, tmp_path_factory):
-    import ckan.plugins as plugins
-    from govopen_world import build_world
+def serve_world(request, tmp_path_factory):
+    """Factory (see module doc); every server it started stops at the module's end."""
+    servers = []
 
-    plugins.load_all()
+    def serve(name, settings={}, threaded=False):
+        import ckan.plugins as plugins
+        from govopen_world import build_world
+        plugins.load_all()
+        try:
+            world = build_world()
+        finally:
+            plugins.unload_non_system_plugins()
+        port = live.free_port()
+        tmp = str(tmp_path_factory.mktemp(name))
+        ini = live.write_child_ini(tmp, name, request.config.getoption("--ckan-ini"), {
+            "ckan.site_url": live.loopback_url(port), **live.BROWSER_SITE, **settings})
+        servers.append(live.start_server(ini, port, os.path.join(tmp, "server.log"),
+                                         threaded=threaded))
+        return {**world, "url": servers[-1].url, "server_log": servers[-1].log,
+                "ini": ini, "tmp": tmp}
     try:
-        world = build_world()
+        yield serve
     finally:
-        plugins.unload_non_system_plugins()
-    port = live.free_port()
-    tmp = str(tmp_path_factory.mktemp("e2e"))
-    ini = live.write_child_ini(tmp, "e2e", request.config.getoption("--ckan-ini"),
-                               {"ckan.site_url": live.loopback_url(port), **live.BROWSER_SITE})
-    server = live.start_server(ini, port, os.path.join(tmp, "server.log"))
-    try:
-        yield {**world, "url": server.url, "server_log": server.log}
-    finally:
-        server.stop(grace=10)
+        for server in servers:
+            server.stop(grace=10)
+
+
+@pytest.fixture(scope="module")
+def live_portal(serve_world):
+    return serve_world("e2e")
 
 
 @pytest.fixture(scope="module")

@@ -27,33 +27,18 @@ ROWS = int(os.environ.get("GOVOPEN_E2E_CSV_ROWS", "120000"))
 
 
 @pytest.fixture(scope="module")
-def portal(request, tmp_path_factory):
-    import ckan.plugins as plugins
-    from govopen_world import build_world
-    plugins.load_all()
-    try:
-        world = build_world()
-    finally:
-        plugins.unload_non_system_plugins()
-    port = live.free_port()
-    tmp = str(tmp_path_factory.mktemp("pub-e2e"))
-    ini = live.write_child_ini(tmp, "pub-e2e", request.config.getoption("--ckan-ini"), {
-        "ckan.site_url": live.loopback_url(port), **live.BROWSER_SITE,
+def portal(serve_world):
+    site = serve_world("pub-e2e", {
         "ckan.redis.url": live.REDIS_URL, "govopen.publication.queue": QUEUE,
-        "govopen.publication.stale_seconds": 30, "ckan.max_resource_size": 1024})
-    subprocess.run([live.CKAN, "-c", ini, "jobs", "clear", QUEUE], cwd=live.ROOT,
+        "govopen.publication.stale_seconds": 30, "ckan.max_resource_size": 1024},
+        threaded=True)
+    subprocess.run([live.CKAN, "-c", site["ini"], "jobs", "clear", QUEUE], cwd=live.ROOT,
                    capture_output=True)
-    worker = live.start_worker(ini, QUEUE, os.path.join(tmp, "worker.log"))
+    worker = live.start_worker(site["ini"], QUEUE, os.path.join(site["tmp"], "worker.log"))
     try:
-        server = live.start_server(ini, port, os.path.join(tmp, "server.log"), threaded=True)
-    except BaseException:
-        worker.stop(grace=10)
-        raise
-    try:
-        yield {**world, "url": server.url, "tmp": tmp}
+        yield site
     finally:
         worker.stop(grace=10)
-        server.stop(grace=10)
 
 
 def _login(browser, portal, role):
