@@ -125,6 +125,7 @@ def test_submit_creates_request_and_its_page_shows_it(app, w):
     page = app.get("/dashboard/requests/%s" % rid, headers=_auth(w["editor_b"])).body
     assert 'data-state="submitted"' in page and "数据共享申请" in page
     assert "应急指挥调度" in page and "应急指挥中心值班人员" in page and "市应急管理局" in page
+    assert "<dt>使用用途</dt>" in page and "<dt>使用范围</dt>" in page  # the form's words
     assert 'class="govopen-due-explanation"' in page and "工作日" in page
     # stored as the action stores it: requesting department, scope, due date
     shown = call("govopen_request_show", w["editor_b"], id=rid)

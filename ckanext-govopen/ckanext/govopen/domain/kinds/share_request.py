@@ -22,7 +22,7 @@ KIND = KindDeclaration(
     submit_roles=(REQUESTER,),  # a member of the requesting department
     requester_is_department=True,
     submit_fields=(FieldSpec("dataset_id", "text", True, "数据集"),
-                   FieldSpec("purpose", "text", True, "用途"),
+                   FieldSpec("purpose", "text", True, "使用用途"),
                    FieldSpec("scope", "text", False, "使用范围"),
                    FieldSpec("legal_basis", "text", False, "履职依据"),),
     actions=actions(
