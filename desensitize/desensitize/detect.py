@@ -162,18 +162,29 @@ def find_spans_flat(values: pd.Series, entity_types: Optional[Iterable[str]] = N
     resolved as ``resolve_overlaps`` does; cells whose spans do not overlap (nearly
     all) never go through Python one by one."""
     wanted = set(entity_types) if entity_types is not None else None
-    text = values.astype("str")
+    import pyarrow as pa
+
+    from .operators import as_array
+
+    text = as_array(values)
     cells = None
+    digit_cells = digit_positions = None  # the cells with an ASCII digit, for DIGIT_REQUIRED types
     pos_parts, start_parts, end_parts, type_parts, score_parts = [], [], [], [], []
     for index, recognizer in enumerate(default_recognizers()):
         if wanted is not None and recognizer.ENTITY not in wanted:
             continue
-        candidates = contains(text, recognizer.prefilter)
-        if not candidates.any():
+        if recognizer.DIGIT_REQUIRED:
+            if digit_cells is None:
+                has_digit = contains(text, "[0-9]")
+                digit_cells, digit_positions = text.filter(pa.array(has_digit)), np.flatnonzero(has_digit)
+            positions = digit_positions[contains(digit_cells, recognizer.prefilter)]
+        else:
+            positions = np.flatnonzero(contains(text, recognizer.prefilter))
+        if not len(positions):
             continue
         if cells is None:
-            cells = text.tolist()
-        positions = np.flatnonzero(candidates).tolist()
+            cells = text.to_pylist()
+        positions = positions.tolist()
         pos, start, end, score = _find_flat(recognizer, cells, positions)
         if len(pos):
             pos_parts.append(pos)

@@ -118,3 +118,25 @@ def test_vectorized_validation_agrees_with_find(cells):
     text = "\x00".join(a + b + c for a, b, c in cells)
     for recognizer in default_recognizers():
         assert recognizer.find_joined(text) == recognizer.find(text), recognizer.ENTITY
+
+
+NO_ASCII_DIGIT = st.one_of(*IDENTIFIERS.values()).flatmap(lambda v: st.lists(
+    st.sampled_from("ABCDEGHMPSXx０１２３４５６７８９ -()（）:.@京号"), min_size=len(v), max_size=len(v)).map("".join))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(NO_ASCII_DIGIT, st.text(alphabet=st.characters(blacklist_characters="0123456789")),
+                          # digit-free matches of the types that are not DIGIT_REQUIRED
+                          st.sampled_from(["zhang.san@example.com", "fe80::abcd:ef", "京ABCDEF", "ABCDEFGH-X",
+                                           "建国路八十八号", "联系人张伟先生"])),
+                min_size=1, max_size=20))
+def test_digit_required_prefilters_never_match_without_an_ascii_digit(cells):
+    """The table path runs a DIGIT_REQUIRED type's prefilter only on cells with an ASCII
+    digit; that is only sound if the prefilter can never match without one."""
+    from desensitize.detect import default_recognizers
+    from desensitize.recognizers.base import contains
+
+    values = pd.Series(cells, dtype="str")
+    for recognizer in default_recognizers():
+        if recognizer.DIGIT_REQUIRED:
+            assert not contains(values, recognizer.prefilter).any(), recognizer.ENTITY

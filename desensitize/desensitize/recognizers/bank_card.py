@@ -13,6 +13,7 @@ CARD_REGEX = r"[3-6]\d{3}(?:[ -]?\d{4}){2}[ -]?\d{4}(?:[ -]?\d{1,3})?"  # 16-19 
 
 class BankCardRecognizer(ChineseRecognizer):
     ENTITY = "CN_BANK_CARD"
+    DIGIT_REQUIRED = True
     HEADER_HINTS = ("银行卡", "卡号", "账号", "银行账户", "card")
     prefilter = r"[3-6]\d{3}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}"
     cell_regex = CARD_REGEX

@@ -75,6 +75,9 @@ class ChineseRecognizer(PatternRecognizer):
     HEADER_HINTS: Tuple[str, ...] = ()
     #: RE2-compatible superset regex used by pandas to pick candidate cells
     prefilter: str = ""
+    #: every string the prefilter matches holds an ASCII digit (the table path then
+    #: runs it only on the cells that have one)
+    DIGIT_REQUIRED: bool = False
     #: RE2-compatible regex a whole (stripped) cell of this type matches
     cell_regex: str = ""
     #: score of a validated match (Presidio raises validated ones to 1.0)
@@ -242,7 +245,7 @@ def contains(values, pattern: str) -> np.ndarray:
     sre_parser on every call to decide whether RE2 can run it, which costs more than
     the match itself for our long patterns.
     """
-    array = values if isinstance(values, pa.Array) else pa.array(values.astype("str"), type=pa.string())
+    array = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values.astype("str"), type=pa.string())
     return pc.match_substring_regex(array, pattern).fill_null(False).to_numpy(zero_copy_only=False)
 
 

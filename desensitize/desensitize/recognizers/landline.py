@@ -23,6 +23,7 @@ _PARTS = re.compile(r"^[(（]?(0\d{2,3})[)）\- ]?([2-9]\d{6,7})")
 
 class LandlineRecognizer(ChineseRecognizer):
     ENTITY = "CN_LANDLINE"
+    DIGIT_REQUIRED = True
     HEADER_HINTS = ("固定电话", "座机", "固话", "办公电话", "landline", "tel")
     prefilter = r"0\d{2,3}[)）\- ]?[2-9]\d{6,7}"
     cell_regex = CELL_REGEX

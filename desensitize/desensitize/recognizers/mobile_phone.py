@@ -18,6 +18,7 @@ def digits_only(text: str) -> str:
 
 class MobilePhoneRecognizer(ChineseRecognizer):
     ENTITY = "CN_MOBILE_PHONE"
+    DIGIT_REQUIRED = True
     HEADER_HINTS = ("手机", "电话", "联系方式", "联系电话", "mobile", "phone")
     prefilter = r"1[3-9]\d[- ]?\d{4}[- ]?\d{4}"
     cell_regex = MOBILE_REGEX

@@ -13,6 +13,7 @@ PASSPORT_REGEX = r"(?:E[0-9A-HJ-NP-Z]\d{7}|[GDSP]\d{8})"
 
 class PassportRecognizer(ChineseRecognizer):
     ENTITY = "CN_PASSPORT"
+    DIGIT_REQUIRED = True
     HEADER_HINTS = ("护照", "passport")
     prefilter = r"[EGDSP][0-9A-Z]\d{7}"
     cell_regex = PASSPORT_REGEX

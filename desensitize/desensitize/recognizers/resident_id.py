@@ -101,6 +101,7 @@ def looks_like_resident_id(value: str) -> bool:
 
 class ResidentIdRecognizer(ChineseRecognizer):
     ENTITY = "CN_RESIDENT_ID"
+    DIGIT_REQUIRED = True
     HEADER_HINTS = ("身份证", "证件号", "公民身份号码", "身份号码", "idcard", "id_card")
     prefilter = r"\d{14}"
     cell_regex = f"(?:{ID18_REGEX}|{ID15_REGEX})"

@@ -11,6 +11,7 @@ PERMIT_REGEX = r"(?:C[0-9A-HJ-NP-Z]\d{7}|[HM]\d{8}(?:\d{2})?)"
 
 class TravelPermitRecognizer(ChineseRecognizer):
     ENTITY = "CN_HK_MACAU_PERMIT"
+    DIGIT_REQUIRED = True
     HEADER_HINTS = ("通行证", "回乡证", "港澳")
     prefilter = r"[CHM][0-9A-Z]\d{7}"
     cell_regex = PERMIT_REGEX

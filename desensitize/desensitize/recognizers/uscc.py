@@ -20,6 +20,7 @@ for _i, _c in enumerate(_ALPHABET):
 
 class UsccRecognizer(ChineseRecognizer):
     ENTITY = "CN_USCC"
+    DIGIT_REQUIRED = True
     HEADER_HINTS = ("统一社会信用代码", "信用代码", "社会信用", "uscc")
     prefilter = r"[0-9A-Z]{2}\d{6}[0-9A-Z]{10}"
     cell_regex = USCC_REGEX
