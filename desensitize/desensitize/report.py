@@ -27,23 +27,17 @@ def mask_sample(text: str) -> str:
     return text[:keep] + "*" * (len(text) - 2 * keep) + text[-keep:]
 
 
-def _candidate_rows(frame: pd.DataFrame, combined: str) -> pd.DataFrame:
-    """The rows in which any cell may hold an identifier: one RE2 pass over each row's
-    cells joined by NUL (NUL is a boundary to every pattern and part of none, so a
-    cell that matches alone also matches in its row). RE2's cost is mostly per
-    value, so this is one call over n rows instead of one per column over n x
-    columns cells; the column-by-column scan then runs on these rows only."""
-    if frame.shape[1] < 2 or len(frame) == 0:
-        return frame
-    arrays = []
-    for column in frame.columns:
-        array = pa.array(frame[column].astype("str"))
-        if isinstance(array, pa.ChunkedArray):
-            array = array.combine_chunks()
-        arrays.append(array.cast(pa.large_string()))
+def _candidate_rows(arrays: List[pa.Array], combined: str) -> List[pa.Array]:
+    """The rows (of a table given as string arrays) in which any cell may hold an
+    identifier: one RE2 pass over each row's cells joined by NUL (NUL is a boundary to
+    every pattern and part of none, so a cell that matches alone also matches in its
+    row). RE2's cost is mostly per value, so this is one call over n rows instead of
+    one per column over n x columns cells; the scan then runs on these rows only."""
+    if len(arrays) < 2 or not len(arrays[0]):
+        return arrays
     rows = pc.binary_join_element_wise(*arrays, pa.scalar("\x00", pa.large_string()))
-    candidate = pc.match_substring_regex(rows, combined).fill_null(False).to_numpy(zero_copy_only=False)
-    return frame[candidate]
+    candidate = pc.match_substring_regex(rows, combined).fill_null(False)
+    return [array.filter(candidate) for array in arrays]
 
 
 def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = ()) -> List[dict]:
@@ -64,13 +58,13 @@ def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = ()) -> List[dict]:
     if not types:
         return []
     combined = _combined_prefilter(types)
-    frame = _candidate_rows(frame, combined)
-    if frame.empty or frame.shape[1] == 0:
-        return []
     columns = list(frame.columns)
+    if not columns or not len(frame):
+        return []
+    arrays = _candidate_rows([as_array(frame[column]) for column in columns], combined)
     # the candidate rows' cells column after column (row order kept within a column)
-    cells = pa.concat_arrays([as_array(frame[column]) for column in columns])
-    column_of = np.repeat(np.arange(len(columns)), len(frame))
+    cells = pa.concat_arrays(arrays)
+    column_of = np.repeat(np.arange(len(columns)), len(arrays[0]))
     candidate = _matches(cells, combined)
     cells, column_of = cells.filter(pa.array(candidate)), column_of[candidate]
     hits: Dict[tuple, List[str]] = {}
