@@ -101,10 +101,16 @@ def mask(values: pa.Array, keep_first: int = 0, keep_last: int = 0, char: str = 
     Values too short to keep anything are masked whole.
     """
     if keep_domain:
-        (local, domain), has_at = _extract(values, r"^(?P<local>.*)(?P<domain>@[^@]*)$")
+        # local part: everything before the last "@" (as RE2's ^(.*)(@[^@]*)$, whose
+        # "." stops at a line break); split_pattern is ~10x cheaper than extract_regex
+        parts = pc.split_pattern(values, "@", max_splits=1, reverse=True)
+        two = pc.equal(pc.list_value_length(parts), 2)
+        parts = pc.if_else(two, parts, pa.scalar(["", ""], type=parts.type))
+        local, domain = pc.list_element(parts, 0), pc.list_element(parts, 1)
+        has_at = pc.and_(two, pc.invert(pc.match_substring(local, "\n")))
         local = mask.array(local, keep_first, 0, char)
         plain = mask.array(values, keep_first, keep_last, char)
-        return pc.if_else(has_at, pc.binary_join_element_wise(local, domain, _text("")), plain)
+        return pc.if_else(has_at, pc.binary_join_element_wise(local, _text("@"), domain, _text("")), plain)
     lengths = pc.utf8_length(values)
     too_short = pc.less_equal(lengths, keep_first + keep_last)
     stars = pc.binary_repeat(_text(char), pc.if_else(too_short, lengths, pc.subtract(lengths, keep_first + keep_last)))
