@@ -5,6 +5,8 @@ CKAN's own ``download`` checks ``resource_show`` auth, which cannot tell metadat
 ``/dataset/<id>/resource/<rid>/download[/<filename>]`` is pointed at
 :func:`download` once the app is built (IMiddleware.make_middleware).
 Uploaded files live in ``<storage_path>/resources/`` which no static route serves.
+The routes that render resource views are guarded at the same time
+(``views/resource_views.py``).
 """
 from __future__ import annotations
 
@@ -86,6 +88,9 @@ def install_download_override(app) -> None:
     for ep in endpoints:
         flask_app.view_functions[ep] = download
     log.debug("govopen download override on %s", sorted(endpoints))
+    # the routes that render a resource view carry the same data: same policy
+    from .resource_views import install_view_override
+    install_view_override(flask_app)
 
 
 blueprint = Blueprint("govopen_download", __name__)

@@ -9,7 +9,8 @@ Public names (``/api/3/action/<name>``):
   govopen_catalog        {organization?}                               anyone (public catalog)
   govopen_open_type_changes {id}                                       anyone who may see the dataset
   govopen_overdue_list   {organization?}                               dept members / sysadmin
-Chained core actions protect activity data and resource_search.
+Chained core actions protect activity data, resource_search and resource views
+(resource_view_show / resource_view_list: none for those who may not have the data).
 """
 from __future__ import annotations
 
@@ -281,6 +282,46 @@ def resource_search(up, context, data_dict):
     return result
 
 
+# Resource views: a view is a way to the resource's data (image_view's image_url,
+# webpage_view's page_url and every view's template fall back to the resource URL;
+# datatables reads the DataStore), so it goes with the data: whoever may not have
+# the resource's data gets no views at all. No view dict is stripped field by field:
+# which config keys point at the data is each view plugin's business, so a denylist
+# of keys would fail open on the next plugin, and a view without them shows nothing.
+def _internal(context) -> bool:
+    # the same internal reads after_dataset_show leaves alone (e.g. core's default
+    # view creation must see the views that already exist)
+    return bool(context.get("ignore_auth") or context.get("__govopen_internal"))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_show(up, context, data_dict):
+    """The view only to those the policy lets have its resource's data; others get
+    NotAuthorized (403) with the policy's reason."""
+    result = up(context, data_dict)
+    if _internal(context):
+        return result
+    d = access.decide_resource(_actor(context), result.get("resource_id"))
+    if d is None:  # the view's resource is gone
+        raise tk.ObjectNotFound()
+    if not d.allowed:
+        raise tk.NotAuthorized(access.lang_message(d))
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_list(up, context, data_dict):
+    """No views for those who may not have the resource's data: an empty list, not
+    an error, because the resource's page (public metadata) lists its views."""
+    result = up(context, data_dict)
+    if _internal(context):
+        return result
+    d = access.decide_resource(_actor(context), data_dict.get("id"))
+    return result if d is not None and d.allowed else []
+
+
 def _chain_protect(name):
     def fn(up, context, data_dict):
         return access.protect_nested(_actor(context), up(context, data_dict))
@@ -332,6 +373,8 @@ def get_actions() -> dict:
         govopen_access_check, govopen_negative_list, govopen_catalog,
         govopen_open_type_changes, govopen_overdue_list)}
     acts["resource_search"] = resource_search
+    acts["resource_view_show"] = resource_view_show
+    acts["resource_view_list"] = resource_view_list
     from . import requests as _requests  # issue 5: applications and requests
     acts.update(_requests.get_actions())
     from . import publication as _publication  # issue 7: publication gate

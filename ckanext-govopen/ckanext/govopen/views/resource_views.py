@@ -1,0 +1,125 @@
+"""The routes that render a resource view, guarded like the download route.
+
+A view renders the resource's data (an image or web page from ``image_url`` /
+``page_url`` or the resource URL, DataStore rows for datatables), so each route
+that renders one asks the policy (``logic.access`` → ``domain.open_types.decide``)
+first and answers 403 with its reason (Chinese, or English under /en) when the
+user may not have the resource's data:
+
+* ``<type>_resource.view`` — ``/dataset/<id>/resource/<rid>/view[/<view_id>]``, the
+  embedded page (iframe, "Embed" link); decided on the resource in the URL, so a
+  view given as ``?resource_view=<json>`` is covered, and a ``view_id`` of another
+  resource is 404;
+* ``datatablesview.ajax`` / ``datatablesview.filtered_download`` (when the
+  datatables_view plugin is loaded) — decided on the view's own resource.
+
+The endpoints are replaced once the app is built (see ``download.install_download_override``,
+called from IMiddleware). The API (resource_view_show / resource_view_list) is filtered
+by the chained actions in ``logic/action``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+
+import flask
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+from ..logic import access
+
+log = logging.getLogger(__name__)
+
+
+def _actor():
+    return access.actor_for(current_user.name if current_user
+                            and not current_user.is_anonymous else None)
+
+
+def guard_resource_view(original):
+    """Wrap core's ``view`` (the embedded resource view page)."""
+    @functools.wraps(original)
+    def view(package_type: str = "dataset", id: str = "", resource_id: str = "",
+             view_id: str | None = None):
+        from .download import render_forbidden
+        context = {"user": current_user.name, "auth_user_obj": current_user}
+        try:
+            pkg_dict = tk.get_action("package_show")(context, {"id": id})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            return tk.abort(404, tk._("Dataset not found"))
+        res_obj = model.Resource.get(resource_id)
+        rsc = next((r for r in pkg_dict.get("resources") or [] if r["id"] == resource_id),
+                   None)
+        if rsc is None or res_obj is None or res_obj.package_id != pkg_dict["id"] \
+                or res_obj.state != "active":
+            return tk.abort(404, tk._("Resource not found"))
+        if view_id:
+            rv = model.ResourceView.get(view_id)
+            if rv is None or rv.resource_id != res_obj.id:
+                # core would render another resource's view config on this page
+                return tk.abort(404, tk._("Resource view not found"))
+        decision = access.decide_data(_actor(), model.Package.get(pkg_dict["id"]), rsc)
+        if not decision.allowed:
+            return render_forbidden(pkg_dict, decision, rsc)
+        return original(package_type=package_type, id=id, resource_id=resource_id,
+                        view_id=view_id)
+    return view
+
+
+def guard_view_id_route(original, as_json: bool):
+    """Wrap a route keyed by ``resource_view_id`` (datatables' ajax and download)."""
+    @functools.wraps(original)
+    def route(resource_view_id: str, **kw):
+        rv = model.ResourceView.get(resource_view_id)
+        if rv is not None:
+            decision = access.decide_resource(_actor(), rv.resource_id)
+            if decision is not None and not decision.allowed:
+                message = access.lang_message(decision)
+                if as_json:
+                    return flask.Response(
+                        json.dumps({"error": message, "reason_code": decision.reason_code},
+                                   ensure_ascii=False),
+                        status=403, mimetype="application/json")
+                from .download import render_forbidden
+                res = model.Resource.get(rv.resource_id)
+                try:
+                    pkg_dict = tk.get_action("package_show")(
+                        {"user": current_user.name, "auth_user_obj": current_user},
+                        {"id": res.package_id})
+                except (tk.ObjectNotFound, tk.NotAuthorized):  # a private entry
+                    return tk.abort(404, tk._("Dataset not found"))
+                rsc = next((r for r in pkg_dict.get("resources") or []
+                            if r["id"] == res.id), None)
+                return render_forbidden(pkg_dict, decision, rsc)
+        return original(resource_view_id=resource_view_id, **kw)
+    return route
+
+
+#: endpoints keyed by a view id → whether they answer JSON
+VIEW_ID_ENDPOINTS = {"datatablesview.ajax": True, "datatablesview.filtered_download": False}
+
+
+def install_view_override(flask_app) -> None:
+    """Point every route that renders a resource view at its guarded version."""
+    done = []
+    for rule in flask_app.url_map.iter_rules():
+        ep = rule.endpoint
+        if ep.endswith("_resource.view") or ep == "resource.view":
+            if "/resource/" in rule.rule and "/view" in rule.rule:
+                fn = flask_app.view_functions[ep]
+                if not getattr(fn, "_govopen_guarded", False):
+                    guarded = guard_resource_view(fn)
+                    guarded._govopen_guarded = True
+                    flask_app.view_functions[ep] = guarded
+                    done.append(ep)
+        elif ep in VIEW_ID_ENDPOINTS:
+            fn = flask_app.view_functions[ep]
+            if not getattr(fn, "_govopen_guarded", False):
+                guarded = guard_view_id_route(fn, VIEW_ID_ENDPOINTS[ep])
+                guarded._govopen_guarded = True
+                flask_app.view_functions[ep] = guarded
+                done.append(ep)
+    log.debug("govopen resource view guard on %s", sorted(set(done)))
