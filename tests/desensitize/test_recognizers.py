@@ -230,3 +230,16 @@ def test_vectorized_dates_agree_with_scalar_check():
     years, months, days = (np.array(part) for part in zip(*cases))
     assert real_dates(years, months, days).tolist() == [_real_date(*c) for c in cases]
     assert real_dates(years, months, days).tolist() == [True, False, False, False, True, False, False, False, False, True]
+
+
+def test_fast_ipv4_check_agrees_with_ipaddress():
+    from itertools import product
+
+    from desensitize.recognizers.ip_address import CnIpAddressRecognizer, valid_ipv4
+
+    recognizer = CnIpAddressRecognizer()
+    octets = ["0", "00", "01", "1", "9", "99", "255", "256", "1000", "", "１", "٣"]
+    for parts in product(octets, repeat=4):
+        text = ".".join(parts)
+        assert valid_ipv4(text) == recognizer.validate_result(text), text
+    assert not valid_ipv4("1.2.3") and not valid_ipv4("1.2.3.4.5")

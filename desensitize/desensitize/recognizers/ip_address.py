@@ -11,6 +11,15 @@ IPV4_REGEX = r"(?:\d{1,3}\.){3}\d{1,3}"
 IPV6_REGEX = r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}"
 
 
+def valid_ipv4(text: str) -> bool:
+    """``ipaddress.ip_address(text)`` succeeds for a dotted quad (the same octet rules:
+    ASCII digits, at most 3, no leading zero, <= 255), without its exceptions."""
+    octets = text.split(".")
+    return len(octets) == 4 and all(
+        octet and octet.isascii() and octet.isdigit() and len(octet) <= 3 and (octet == "0" or octet[0] != "0")
+        and int(octet) <= 255 for octet in octets)
+
+
 class CnIpAddressRecognizer(ChineseRecognizer):
     ENTITY = "IP_ADDRESS"
     HEADER_HINTS = ("ip", "IP地址", "登录ip")
@@ -31,13 +40,13 @@ class CnIpAddressRecognizer(ChineseRecognizer):
         # each pattern only where its separator occurs at all
         spans = []
         if "." in text:
-            spans += self._spans(self._compiled[0], text)
+            spans += self._spans(self._compiled[0], text, valid_ipv4)
         if "::" in text or text.count(":") >= 7:
-            spans += self._spans(self._compiled[1], text)
+            spans += self._spans(self._compiled[1], text, self.validate_result)
         return spans
 
-    def _spans(self, compiled, text):
-        return [(m.start(), m.end(), self.ENTITY, 1.0) for m in compiled.finditer(text) if self.validate_result(m.group())]
+    def _spans(self, compiled, text, valid):
+        return [(m.start(), m.end(), self.ENTITY, 1.0) for m in compiled.finditer(text) if valid(m.group())]
 
     def validate_result(self, pattern_text: str) -> bool:
         try:
