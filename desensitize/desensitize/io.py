@@ -317,24 +317,38 @@ def _needs_quotes(array: pa.Array):
     return pa.array(needs)
 
 
+_LARGE = pa.large_string()
+
+
+def as_array(values) -> pa.Array:
+    """A pandas Series / pyarrow (chunked) array of strings as one large_string array
+    (zero-copy for pandas' pyarrow-backed str columns)."""
+    if isinstance(values, pd.Series):
+        values = pa.array(values.astype("str"), type=_LARGE) if len(values) else pa.array([], type=_LARGE)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    if values.type != _LARGE:
+        values = values.cast(_LARGE)
+    return values
+
+
 def _quote_minimal(array: pa.Array) -> pa.Array:
     """CSV-quote the cells that need it (like csv.QUOTE_MINIMAL), vectorized."""
-    array = pc.cast(array, pa.string())
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    array = as_array(array)
     needs = _needs_quotes(array)
     if needs is None:
         return array
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(array, '"', '""'), '"', "")
+    mark = pa.scalar('"', type=_LARGE)
+    quoted = pc.binary_join_element_wise(mark, pc.replace_substring(array, '"', '""'), mark, pa.scalar("", type=_LARGE))
     return pc.if_else(needs, quoted, array)
 
 
 def csv_bytes(frame: pd.DataFrame, newline: str = "\n", header: bool = False) -> bytes:
     """UTF-8 CSV text of a frame of strings, built column-wise with pyarrow compute."""
-    columns = [_quote_minimal(pa.array(frame.iloc[:, i].astype("str"), type=pa.string()))
-               for i in range(frame.shape[1])]
-    lines = pc.binary_join_element_wise(*columns, ",") if len(columns) > 1 else columns[0]
-    lines = pc.binary_join_element_wise(lines, "", newline)  # append the line break
+    columns = [_quote_minimal(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    lines = pc.binary_join_element_wise(*columns, pa.scalar(",", type=_LARGE)) if len(columns) > 1 else columns[0]
+    # append the line break
+    lines = pc.binary_join_element_wise(lines, pa.scalar("", type=_LARGE), pa.scalar(newline, type=_LARGE))
     body = "".join(lines.to_pylist()) if len(lines) < 64 else _string_buffer(lines)
     if header:
         out = _io.StringIO()
@@ -352,7 +366,8 @@ def _string_buffer(array: pa.Array) -> bytes:
     data = array.buffers()[2]
     import numpy as np
 
-    offs = np.frombuffer(offsets, dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    offset_type = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    offs = np.frombuffer(offsets, dtype=offset_type)[array.offset:array.offset + len(array) + 1]
     return bytes(memoryview(data)[offs[0]:offs[-1]])
 
 

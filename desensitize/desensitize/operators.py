@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .io import as_array
 from .recognizers.address import division_names, division_prefix
 from .recognizers.person_name import COMPOUND_SURNAMES
 
@@ -44,18 +45,6 @@ def _as_str(values: pd.Series) -> pd.Series:
 
 
 _STR = pa.large_string()
-
-
-def as_array(values) -> pa.Array:
-    """A pandas Series / pyarrow (chunked) array of strings as one large_string array
-    (zero-copy for pandas' pyarrow-backed str columns)."""
-    if isinstance(values, pd.Series):
-        values = pa.array(values.astype("str"), type=_STR) if len(values) else pa.array([], type=_STR)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    if values.type != _STR:
-        values = values.cast(_STR)
-    return values
 
 
 def as_series(array: pa.Array, index=None) -> pd.Series:
