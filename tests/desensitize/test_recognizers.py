@@ -243,3 +243,23 @@ def test_fast_ipv4_check_agrees_with_ipaddress():
         text = ".".join(parts)
         assert valid_ipv4(text) == recognizer.validate_result(text), text
     assert not valid_ipv4("1.2.3") and not valid_ipv4("1.2.3.4.5")
+
+
+def test_names_in_joined_cells_same_as_find():
+    """The table path runs each name pattern only on the cells holding its anchor; the
+    spans must be those of ``find`` over all cells (random cells of role words,
+    honorifics, predicates, surnames, Unicode digits after 于)."""
+    import random
+
+    from desensitize.recognizers import person_name as names
+
+    recognizer = names.PersonNameRecognizer()
+    rnd = random.Random(7)
+    pieces = list(names.ROLE_WORDS + names.HONORIFICS + names.PREDICATES) + [
+        "于3", "于٣", "和", "王", "欧阳", "芳", "伟", "：", " ", "，", "张", "李", "明", "x", "1"]
+    cells = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    cells[::50] = ["姓名：李四，王芳于٣日到场"] * len(cells[::50])  # only 于 + a non-ASCII digit after 王芳
+    text = "\x00".join(cells)
+    expected = recognizer.find(text)
+    assert len(expected) > 500
+    assert recognizer.find_joined(text) == expected
