@@ -294,11 +294,15 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
         if first_chunk.empty:
             raise InputError("文件只有表头，没有数据行", "the file has a header but no data rows", str(table.path))
         rest = ((data, False) for data, _ in blocks)
+        # the worker gets the block's bytes again: re-parsing them is cheaper than
+        # pickling the parsed frame
+        first_payload = first_block
     else:
         chunks = _frame_chunks(source, chunk_rows) if table is None else table.chunks(chunk_rows)
         first_chunk = next(iter(chunks))
         parser = None
         rest = ((chunk, False) for chunk in chunks)
+        first_payload = (first_chunk, False)
     plans = plan_columns(first_chunk, policy, SAMPLE_ROWS)
     for plan in plans:
         plan.generalize_level = k_levels.get(plan.column, 0)
@@ -311,10 +315,10 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
     context = _Context(plans, policy, secret, k_levels, parser, encoder, list(policy.quasi_identifiers))
 
     def jobs():
-        nonlocal first_chunk
-        chunk, first_chunk = first_chunk, None  # not held for the whole run
-        yield chunk, False, context
-        del chunk
+        nonlocal first_chunk, first_payload
+        (payload, first), first_payload, first_chunk = first_payload, None, None  # not held for the whole run
+        yield payload, first, context
+        del payload
         for payload, first in rest:
             yield payload, first, context
 
