@@ -24,7 +24,10 @@ from govopen_world import ROLES, OPEN_TYPES, CSV_BYTES
 
 # Who gets the DATA (download, storage URL, URL in API output, URL in exports).
 # The enterprise user holds an approved, unexpired grant for the conditional
-# entry; the citizen holds only an EXPIRED one.
+# entry; the citizen holds only an EXPIRED one. The world's entries are shared
+# unconditionally (无条件共享, share_type unconditional): another department's member
+# gets the data of every open type (sharing between departments is not opening to
+# the public); conditional and not_shared sharing: tests/logic/test_sharing.py.
 Y, N = True, False
 EXPECTED_DATA = {
     #                unconditional conditional not_open
@@ -33,7 +36,7 @@ EXPECTED_DATA = {
     "enterprise":   (Y,            Y,          N),
     "dept_editor":  (Y,            Y,          Y),
     "dept_admin":   (Y,            Y,          Y),
-    "other_editor": (Y,            N,          N),
+    "other_editor": (Y,            Y,          Y),
     "authority":    (Y,            Y,          Y),
 }
 # Metadata (show, list in search, catalog export, DCAT) is public for every type.

@@ -97,6 +97,7 @@ class Dataset:
     open_type: Optional[str]
     private: bool = False
     state: str = "active"
+    share_type: Optional[str] = None    # SHARE_TYPES: how other departments may get the data
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,13 @@ class Resource:
 
 @dataclass(frozen=True)
 class Grant:
-    """An approved data-use grant (数据使用授权) for one dataset."""
-    user_id: str
+    """An approved grant for one dataset: to a user (数据使用授权, an approved
+    application) or to a department (an approved share request, 共享申请)."""
+    user_id: Optional[str]
     package_id: str
     expires: Optional[_dt.datetime] = None   # None: no expiry
     revoked_at: Optional[_dt.datetime] = None
+    org_id: Optional[str] = None             # a department's grant: every member holds it
 
     def valid_at(self, now: _dt.datetime) -> bool:
         if self.revoked_at is not None and self.revoked_at <= now:
@@ -160,6 +163,13 @@ _REASONS = {
                  "Data not open: under the cited legal basis this data is not released."),
     "unknown_open_type": ("开放类型未知，数据暂不开放。",
                           "Unknown open type: the data is withheld."),
+    "shared_unconditional": ("无条件共享数据：政府部门可直接获取。",
+                             "Unconditionally shared data: any government department may get it."),
+    "shared_grant": ("本部门的共享申请已获批准，可获取该数据。",
+                     "Your department's share request was approved: it may get this data."),
+    "share_request_needed": ("有条件共享数据：请以本部门名义提出共享申请，经数据提供部门同意后方可获取。",
+                             "Conditionally shared data: file a share request for your department; "
+                             "the data is available once the providing department approves it."),
     "publication_pending": ("该资源尚未通过发布前脱敏审查，暂不可获取。",
                             "This resource has not passed the pre-publication review yet."),
     "unknown_action": ("未知的访问类型。", "Unknown access type."),
@@ -184,10 +194,41 @@ def role_of(actor: Actor, dataset: Dataset) -> str:
 
 def has_valid_grant(actor: Actor, dataset: Dataset, grants: Iterable[Grant],
                     now: _dt.datetime) -> bool:
+    """The actor's own grant for the dataset (a department's grant is not a user's)."""
     if actor.anonymous:
         return False
-    return any(g.user_id == actor.user_id and g.package_id == dataset.id and g.valid_at(now)
-               for g in grants)
+    return any(g.user_id == actor.user_id and g.org_id is None and g.package_id == dataset.id
+               and g.valid_at(now) for g in grants)
+
+
+def grants_matter(dataset: Dataset) -> bool:
+    """Whether any grant can change a DATA answer on this dataset (so the glue knows
+    when to look grants up)."""
+    return dataset.open_type == CONDITIONAL or dataset.share_type == "conditional"
+
+
+def is_other_department(actor: Actor, dataset: Dataset) -> bool:
+    """A member of some government department other than the providing one (sharing,
+    共享, is between departments; citizens and enterprises belong to none)."""
+    return not actor.anonymous and any(org and org != dataset.owner_org
+                                       for org in (actor.org_capacities or {}))
+
+
+def share_decision(actor: Actor, dataset: Dataset, grants: Iterable[Grant],
+                   now: _dt.datetime) -> Optional[Decision]:
+    """Sharing between departments (国发〔2016〕51号), apart from opening to the public:
+    unconditionally shared data reaches any other department's members; conditionally
+    shared data those of a department whose share request was approved (its grant);
+    not_shared data none. None: sharing gives this actor nothing (the open type decides)."""
+    if not is_other_department(actor, dataset):
+        return None
+    if dataset.share_type == "unconditional":
+        return _d(True, "shared_unconditional")
+    if dataset.share_type == "conditional":
+        if any(g.org_id and g.org_id != dataset.owner_org and g.org_id in actor.org_capacities
+               and g.package_id == dataset.id and g.valid_at(now) for g in grants):
+            return _d(True, "shared_grant")
+    return None
 
 
 def decide(actor: Actor, dataset: Dataset, action: str = DATA,
@@ -215,14 +256,21 @@ def decide(actor: Actor, dataset: Dataset, action: str = DATA,
     if action == METADATA:
         return _d(True, "public_metadata")
 
-    # DATA
+    # DATA: the publication gate first (it binds other departments too), then the open type
+    # for everyone, then sharing for other departments' members
     if resource is not None and resource.publication_passed is False:
         return _d(False, "publication_pending")
     if dataset.open_type == UNCONDITIONAL:
         return _d(True, "unconditional")
+    grants = tuple(grants)
+    if dataset.open_type == CONDITIONAL and has_valid_grant(actor, dataset, grants, now):
+        return _d(True, "grant")
+    shared = share_decision(actor, dataset, grants, now)
+    if shared is not None:
+        return shared
+    if dataset.share_type == "conditional" and is_other_department(actor, dataset):
+        return _d(False, "share_request_needed")
     if dataset.open_type == CONDITIONAL:
-        if has_valid_grant(actor, dataset, grants, now):
-            return _d(True, "grant")
         return _d(False, "conditional_login" if actor.anonymous else "conditional_no_grant")
     if dataset.open_type == NOT_OPEN:
         return _d(False, "not_open")

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 
 from ..domain import open_types as ot
 
@@ -79,17 +80,21 @@ def current_actor() -> ot.Actor:
 def dataset_value(pkg: Any) -> ot.Dataset:
     """An ot.Dataset from a package dict or a model.Package."""
     if isinstance(pkg, model.Package):
-        return ot.Dataset(id=pkg.id, owner_org=pkg.owner_org,
-                          open_type=(pkg.extras or {}).get("open_type"),
-                          private=bool(pkg.private), state=pkg.state)
-    open_type = pkg.get("open_type")
-    if open_type is None:  # unvalidated dicts keep scheming fields in extras
-        for e in pkg.get("extras") or []:
-            if isinstance(e, dict) and e.get("key") == "open_type":
-                open_type = e.get("value")
+        extras = pkg.extras or {}
+        return ot.Dataset(id=pkg.id, owner_org=pkg.owner_org, open_type=extras.get("open_type"),
+                          private=bool(pkg.private), state=pkg.state,
+                          share_type=extras.get("share_type"))
+
+    def field(key):
+        value = pkg.get(key)
+        if value is None:  # unvalidated dicts keep scheming fields in extras
+            for e in pkg.get("extras") or []:
+                if isinstance(e, dict) and e.get("key") == key:
+                    value = e.get("value")
+        return value
     return ot.Dataset(id=pkg.get("id"), owner_org=pkg.get("owner_org"),
-                      open_type=open_type, private=bool(pkg.get("private")),
-                      state=pkg.get("state") or "active")
+                      open_type=field("open_type"), private=bool(pkg.get("private")),
+                      state=pkg.get("state") or "active", share_type=field("share_type"))
 
 
 def resource_value(res: Optional[dict]) -> Optional[ot.Resource]:
@@ -109,9 +114,12 @@ def grants_for(actor: ot.Actor, package_ids: Iterable[str]) -> list:
     ids = [i for i in package_ids if i]
     if not ids:
         return []
+    holder = Grant.user_id == actor.user_id
+    orgs = list(actor.org_capacities or {})
+    if orgs:  # and the grants of the actor's departments (approved share requests)
+        holder = sa.or_(holder, Grant.org_id.in_(orgs))
     try:
-        rows = (model.Session.query(Grant)
-                .filter(Grant.user_id == actor.user_id)
+        rows = (model.Session.query(Grant).filter(holder)
                 .filter(Grant.package_id.in_(ids))
                 .filter(Grant.revoked_at.is_(None)).all())
     except Exception:  # table missing (plugin not migrated): nobody holds a grant
@@ -119,7 +127,7 @@ def grants_for(actor: ot.Actor, package_ids: Iterable[str]) -> list:
         model.Session.rollback()
         return []
     utc = dt.timezone.utc
-    return [ot.Grant(user_id=g.user_id, package_id=g.package_id,
+    return [ot.Grant(user_id=g.user_id, package_id=g.package_id, org_id=g.org_id,
                      expires=g.expires.replace(tzinfo=utc) if g.expires else None)
             for g in rows]
 
@@ -132,7 +140,7 @@ def decide_data(actor: ot.Actor, pkg: Any, resource: Optional[dict] = None,
                 grants: Optional[list] = None) -> ot.Decision:
     ds = dataset_value(pkg)
     if grants is None:
-        grants = grants_for(actor, [ds.id]) if ds.open_type == ot.CONDITIONAL else []
+        grants = grants_for(actor, [ds.id]) if ot.grants_matter(ds) else []
     return ot.decide(actor, ds, ot.DATA, resource_value(resource), grants, now_utc())
 
 
@@ -172,7 +180,7 @@ def protect_dataset(actor: ot.Actor, pkg_dict: dict, grants: Optional[list] = No
     pkg_dict.pop("data_dict", None)
     ds = dataset_value(pkg_dict)
     if grants is None:
-        grants = grants_for(actor, [ds.id]) if ds.open_type == ot.CONDITIONAL else []
+        grants = grants_for(actor, [ds.id]) if ot.grants_matter(ds) else []
     whole = ot.decide(actor, ds, ot.DATA, None, grants, now_utc())
     info = whole.as_dict()
     info["may_apply"] = ot.may_apply(actor, ds)
@@ -188,7 +196,7 @@ def protect_dataset(actor: ot.Actor, pkg_dict: dict, grants: Optional[list] = No
 
 def protect_many(actor: ot.Actor, pkg_dicts: list) -> None:
     ids = [p.get("id") for p in pkg_dicts if isinstance(p, dict)
-           and dataset_value(p).open_type == ot.CONDITIONAL]
+           and ot.grants_matter(dataset_value(p))]
     grants = grants_for(actor, ids)
     for p in pkg_dicts:
         protect_dataset(actor, p, grants)

@@ -534,7 +534,21 @@ def grant_dict(g) -> Dict[str, Any]:
     pkg = model.Package.get(g.package_id)
     d["package_name"] = pkg.name if pkg else None
     d["package_title"] = (pkg.title or pkg.name) if pkg else None
+    org = model.Group.get(g.org_id) if g.org_id else None
+    d["org_name"] = org.name if org else None
+    d["org_title"] = (org.title or org.name) if org else None
     return d
+
+
+def grants_held_by(user_id: str):
+    """A filter for the grants a user holds: their own and their departments'."""
+    import sqlalchemy as sa
+    from ..model import Grant
+    orgs = [m.group_id for m in model.Session.query(model.Member)
+            .filter(model.Member.table_name == "user").filter(model.Member.table_id == user_id)
+            .filter(model.Member.state == "active")]
+    return sa.or_(Grant.user_id == user_id, Grant.org_id.in_(orgs)) if orgs else \
+        (Grant.user_id == user_id)
 
 
 def grant_expiry(period_end: dt.date) -> dt.datetime:
@@ -546,13 +560,22 @@ def grant_expiry(period_end: dt.date) -> dt.datetime:
 
 
 def create_grant_for(row, granted_by: str):
+    """The grant an approved request gives: an application's to its applicant for
+    its period of use; a share request's to the requesting department (every member,
+    until revoked)."""
     from ..model import Grant
-    if row.kind != "application" or not row.subject:
+    if not row.subject:
         return None
-    end = (row.fields or {}).get("period_end")
-    expires = grant_expiry(dt.date.fromisoformat(end)) if end else None
-    g = Grant(user_id=row.requester_id, package_id=row.subject, granted_by=granted_by,
-              expires=expires, request_id=row.id)
+    if row.kind == "share_request" and row.requester_org_id:
+        g = Grant(user_id=None, org_id=row.requester_org_id, package_id=row.subject,
+                  granted_by=granted_by, request_id=row.id)
+    elif row.kind == "application":
+        end = (row.fields or {}).get("period_end")
+        expires = grant_expiry(dt.date.fromisoformat(end)) if end else None
+        g = Grant(user_id=row.requester_id, package_id=row.subject, granted_by=granted_by,
+                  expires=expires, request_id=row.id)
+    else:
+        return None
     model.Session.add(g)
     return g
 
@@ -560,7 +583,7 @@ def create_grant_for(row, granted_by: str):
 def active_grant(user_id: str, package_id: str):
     from ..model import Grant
     now = dt.datetime.utcnow()
-    rows = (model.Session.query(Grant).filter(Grant.user_id == user_id)
+    rows = (model.Session.query(Grant).filter(grants_held_by(user_id))
             .filter(Grant.package_id == package_id).filter(Grant.revoked_at.is_(None))
             .order_by(Grant.created.desc()).all())
     return next((g for g in rows if g.expires is None or g.expires > now), None)

@@ -17,11 +17,14 @@ def _utcnow():
 
 class Grant(tk.BaseModel):
     """Naive UTC timestamps, as in CKAN's own tables. ``request_id`` links the
-    application that led to the grant (later issue); None for admin grants."""
+    application (or share request) that led to the grant; None for admin grants.
+    A grant is held by a user (``user_id``: an approved application) or by a
+    department (``org_id``: an approved share request; every member holds it)."""
     __tablename__ = "govopen_grant"
 
     id = Column(UnicodeText, primary_key=True, default=_uuid)
-    user_id = Column(UnicodeText, nullable=False)
+    user_id = Column(UnicodeText, nullable=True)
+    org_id = Column(UnicodeText, nullable=True, index=True)
     package_id = Column(UnicodeText, nullable=False)
     granted_by = Column(UnicodeText, nullable=False)
     created = Column(DateTime, nullable=False, default=_utcnow)
@@ -34,7 +37,8 @@ class Grant(tk.BaseModel):
 
     def as_dict(self):
         iso = lambda v: v.isoformat() if v else None  # noqa: E731
-        return {"id": self.id, "user_id": self.user_id, "package_id": self.package_id,
+        return {"id": self.id, "user_id": self.user_id, "org_id": self.org_id,
+                "package_id": self.package_id,
                 "granted_by": self.granted_by, "created": iso(self.created),
                 "expires": iso(self.expires), "revoked_at": iso(self.revoked_at),
                 "revoked_by": self.revoked_by, "request_id": self.request_id}

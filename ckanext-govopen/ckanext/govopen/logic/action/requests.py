@@ -346,7 +346,7 @@ def govopen_request_act(context, data_dict):
     from . import demand as _demand  # issue 8: a review answered 'open' opens the entry
     _demand.before_commit(context, row, result, fields)
     grant = None
-    if row.kind == "application" and result.new_state == "approved":
+    if row.kind in ("application", "share_request") and result.new_state == "approved":
         grant = glue.create_grant_for(row, actor.user_id)
     model.Session.commit()
     from ... import notifications
@@ -421,7 +421,7 @@ def govopen_my_grants(context, data_dict):
     tk.check_access("govopen_request_list", context, data_dict)
     from ...model import Grant, GrantDownload
     actor = glue.engine_actor_from_context(context)
-    rows = (model.Session.query(Grant).filter(Grant.user_id == actor.user_id)
+    rows = (model.Session.query(Grant).filter(glue.grants_held_by(actor.user_id))
             .order_by(Grant.created.desc()).all())
     out = []
     for g in rows:
