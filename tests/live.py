@@ -231,3 +231,25 @@ def start_worker(ini: str, queue: str, log: str) -> Worker:
     """Start ``ckan jobs worker queue`` with ``ini``. Not waiting for it: jobs queued
     meanwhile wait in Redis (``Worker.wait_ready`` where start-up must not count)."""
     return Worker(ini, queue, log).start()
+
+
+# ---------------------------------------------------------------- browser sign-in
+BROWSER_CONTEXT = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN"}
+
+
+def sign_in(page, base_url: str, user_name: str, password: str, prefix: str = ""):
+    """Sign in through CKAN's own login form on ``page`` (``prefix``: a locale such as
+    "/en"), and fail loudly with the page's end if the form did not take."""
+    page.goto(base_url + prefix + "/user/login")
+    page.fill("#field-login", user_name)
+    page.fill("#field-password", password)
+    page.locator("#field-password").press("Enter")
+    page.wait_for_load_state()
+    assert "/user/login" not in page.url, page.content()[-3000:]
+    return page
+
+
+def signed_in_page(browser, base_url: str, user_name: str, password: str, **context):
+    """A new browser context (Chinese locale, desktop size) with a signed-in page."""
+    ctx = browser.new_context(**{**BROWSER_CONTEXT, **context})
+    return sign_in(ctx.new_page(), base_url, user_name, password)

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import time
 
 import pytest
 import requests
 
+import live
+
 pytestmark = pytest.mark.e2e
 
 VALID_ID = "11010519491231002X"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Sink:
@@ -40,7 +35,7 @@ def smtp_sink():
     """Started before the server: `ckan run` reads CKAN_SMTP_SERVER from the environment."""
     from aiosmtpd.controller import Controller
     sink = Sink()
-    port = _free_port()
+    port = live.free_port()
     ctl = Controller(sink, hostname="127.0.0.1", port=port)
     ctl.start()
     old = os.environ.get("CKAN_SMTP_SERVER")
@@ -59,15 +54,8 @@ def portal(smtp_sink, live_portal):
 
 
 def _login(browser, portal, role):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = ctx.new_page()
-    page.goto(portal["url"] + "/user/login")
-    page.fill("#field-login", portal["users"][role]["name"])
-    page.fill("#field-password", portal["password"])
-    page.locator("#field-password").press("Enter")
-    page.wait_for_load_state()
-    assert "/user/login" not in page.url, page.content()[-3000:]
-    return page
+    return live.signed_in_page(browser, portal["url"], portal["users"][role]["name"],
+                               portal["password"])
 
 
 def _apply(page, portal, purpose):

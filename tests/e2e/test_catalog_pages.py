@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+import live
+
 from govopen_world import CSV_BYTES
 from govopen_world import LEGAL_BASIS
 
@@ -45,11 +47,7 @@ def test_ckanapi_anonymous(live_portal):
 
 
 def _login(page, portal, role, prefix=""):
-    page.goto(portal["url"] + prefix + "/user/login")
-    page.fill("#field-login", portal["users"][role]["name"])
-    page.fill("#field-password", portal["password"])
-    page.locator("#field-password").press("Enter")
-    page.wait_for_load_state()
+    live.sign_in(page, portal["url"], portal["users"][role]["name"], portal["password"], prefix)
 
 
 def test_dataset_pages_and_negative_list(live_portal, browser, shot):

@@ -14,6 +14,8 @@ import uuid
 
 import pytest
 
+import live
+
 pytestmark = pytest.mark.e2e
 
 
@@ -29,15 +31,7 @@ def api(portal, action, token=None, **data):
 
 
 def _login(browser, portal, name):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = ctx.new_page()
-    page.goto(portal["url"] + "/user/login")
-    page.fill("#field-login", name)
-    page.fill("#field-password", portal["password"])
-    page.locator("#field-password").press("Enter")
-    page.wait_for_load_state()
-    assert "/user/login" not in page.url, page.content()[-3000:]
-    return page
+    return live.signed_in_page(browser, portal["url"], name, portal["password"])
 
 
 def _submit(page, selector, **fields):

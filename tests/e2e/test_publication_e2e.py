@@ -42,16 +42,8 @@ def portal(serve_world):
 
 
 def _login(browser, portal, role):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                              accept_downloads=True)
-    page = ctx.new_page()
-    page.goto(portal["url"] + "/user/login")
-    page.fill("#field-login", portal["users"][role]["name"])
-    page.fill("#field-password", portal["password"])
-    page.locator("#field-password").press("Enter")
-    page.wait_for_load_state()
-    assert "/user/login" not in page.url, page.content()[-3000:]
-    return page
+    return live.signed_in_page(browser, portal["url"], portal["users"][role]["name"],
+                               portal["password"], accept_downloads=True)
 
 
 def _api(portal, role, action, **params):

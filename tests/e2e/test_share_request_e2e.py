@@ -12,6 +12,8 @@ import urllib.request
 
 import pytest
 
+import live
+
 pytestmark = pytest.mark.e2e
 
 SHARE_BASIS = "《政务数据共享条例》第十二条"
@@ -30,15 +32,8 @@ def api(portal, action, token=None, **data):
 
 
 def _login(browser, portal, role):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = ctx.new_page()
-    page.goto(portal["url"] + "/user/login")
-    page.fill("#field-login", portal["users"][role]["name"])
-    page.fill("#field-password", portal["password"])
-    page.locator("#field-password").press("Enter")
-    page.wait_for_load_state()
-    assert "/user/login" not in page.url, page.content()[-3000:]
-    return page
+    return live.signed_in_page(browser, portal["url"], portal["users"][role]["name"],
+                               portal["password"])
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,8 @@ import re
 
 import pytest
 
+import live
+
 pytestmark = pytest.mark.e2e
 
 HERE = os.path.dirname(__file__)
@@ -173,11 +175,7 @@ def _english_on(page, extra=()):
 
 
 def _login(page, portal, role):
-    page.goto(portal["url"] + "/user/login")
-    page.fill("#field-login", portal["users"][role]["name"])
-    page.fill("#field-password", portal["password"])
-    page.locator("#field-password").press("Enter")
-    page.wait_for_load_state()
+    live.sign_in(page, portal["url"], portal["users"][role]["name"], portal["password"])
 
 
 def _check(page, url, problems, expect_status=200, extra=()):
