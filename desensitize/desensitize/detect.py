@@ -184,8 +184,9 @@ def find_spans_flat(values: pd.Series, entity_types: Optional[Iterable[str]] = N
             continue
         if cells is None:
             cells = text.to_pylist()
+            any_nul = bool(contains(text, _CELL_SEPARATOR).any())
         positions = positions.tolist()
-        pos, start, end, score = _find_flat(recognizer, cells, positions)
+        pos, start, end, score = _find_flat(recognizer, cells, positions, any_nul)
         if len(pos):
             pos_parts.append(pos)
             start_parts.append(start)
@@ -232,12 +233,15 @@ def find_spans_flat(values: pd.Series, entity_types: Optional[Iterable[str]] = N
 _CELL_SEPARATOR = "\x00"
 
 
-def _find_flat(recognizer: ChineseRecognizer, cells: List[str], positions: List[int]):
+def _find_flat(recognizer: ChineseRecognizer, cells: List[str], positions: List[int], any_nul: bool = True):
     """(positions, starts, ends, scores) arrays of one recognizer's spans in the given
-    cells, from one ``find`` over the cells joined by NUL (see ``_find_batched``)."""
+    cells, from one ``find`` over the cells joined by NUL (see ``_find_batched``).
+    ``any_nul=False``: the caller knows that no cell holds a NUL."""
     pos_list, start_list, end_list, score_list = [], [], [], []
     joined, clean = [], []
-    for position in positions:
+    if not any_nul:
+        clean, joined = positions, [cells[p] for p in positions]
+    for position in positions if any_nul else ():
         cell = cells[position]
         if _CELL_SEPARATOR in cell:
             for s, e, _, sc in recognizer.find(cell):
