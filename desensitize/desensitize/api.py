@@ -10,7 +10,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Union
 import pandas as pd
 
 from .errors import InputError, ResidualPIIError
-from .io import AtomicTableWriter, BodyEncoder, CsvBlockParser, TableSource, body_encoder
+from .io import AtomicTableWriter, BodyEncoder, CsvBlockParser, FileRange, TableSource, body_encoder
 from .kanon import KAnonymityCounter, choose_levels, column_shape, group_sizes
 from .policy import Policy, load_policy
 from .report import Report, mask_sample, residual_scan
@@ -150,7 +150,7 @@ def _process_chunk(job):
     (or the frame when there is nothing to serialize), stats, findings and the
     chunk's k-anonymity group sizes."""
     payload, first, ctx = job
-    chunk = ctx.parser(payload, first) if isinstance(payload, (bytes, bytearray, memoryview)) else payload
+    chunk = ctx.parser(payload, first) if isinstance(payload, (bytes, bytearray, memoryview, FileRange)) else payload
     steps = _ChunkSteps(len(chunk), len(ctx.plans) + 3) if _ROWS_COUNTER is not None else None
     if steps:
         steps.step()
@@ -287,7 +287,8 @@ def apply(source: Source, output: Union[None, str, os.PathLike] = None, policy: 
 
     # the first chunk is parsed here: the column plans are made from it
     if table is not None and table.format == "csv":
-        blocks = table.raw_blocks()
+        # worker processes read their blocks from the file themselves
+        blocks = table.raw_blocks(ranges=workers > 1)
         first_block = next(blocks, None)
         parser = table.parser()
         first_chunk = parser(*first_block) if first_block is not None else pd.DataFrame(columns=table.columns)

@@ -83,6 +83,26 @@ class CsvDialect:
     delimiter: str = ","
 
 
+@dataclass(frozen=True)
+class FileRange:
+    """Where a block of whole rows lies in the input: sent to a worker process instead
+    of the bytes themselves, which it reads again (from the page cache) — cheaper
+    than pickling megabytes through a pipe."""
+
+    path: str
+    offset: int
+    length: int
+    tail: bytes  # the block's last bytes, checked after reading
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            data = handle.read(self.length)
+        if len(data) != self.length or not data.endswith(self.tail):
+            raise InputError("输入文件在处理期间被修改", "the input file changed while it was being read", self.path)
+        return data
+
+
 @dataclass
 class CsvBlockParser:
     """Parses a block of whole CSV rows (bytes in the file's encoding) into a frame of
@@ -93,7 +113,9 @@ class CsvBlockParser:
     encoding: str
     path: str = ""
 
-    def __call__(self, data: bytes, first: bool = False) -> pd.DataFrame:
+    def __call__(self, data, first: bool = False) -> pd.DataFrame:
+        if isinstance(data, FileRange):
+            data = data.read()
         names = [f"c{i}" for i in range(len(self.columns))]
         read_options = pacsv.ReadOptions(
             encoding=self.encoding if self.encoding != "utf-8" else "utf8",
@@ -194,8 +216,9 @@ class TableSource:
     def parser(self) -> "CsvBlockParser":
         return CsvBlockParser(list(self.columns), self.dialect.encoding, str(self.path))
 
-    def raw_blocks(self) -> Iterator[tuple]:
-        """(bytes, first) blocks of whole rows, about CSV_BLOCK_BYTES each.
+    def raw_blocks(self, ranges: bool = False) -> Iterator[tuple]:
+        """(bytes, first) blocks of whole rows, about CSV_BLOCK_BYTES each; with
+        ``ranges``, every block after the first as a ``FileRange`` instead of bytes.
 
         The file is read block by block and cut after the last line break outside
         quotes (an even number of '"' before it: row boundaries of RFC 4180 CSV; in
@@ -204,17 +227,22 @@ class TableSource:
         reader reads the whole file ahead, which made memory grow with the file.)
         Parsing is left to ``CsvBlockParser`` so worker processes can do it.
         """
+        def block(data: bytes, start: int, length: int, first: bool):
+            if ranges and not first:
+                return FileRange(str(self.path), start, length, data[max(0, length - 16):length])
+            return data[:length] if length < len(data) else data
+
         with open(self.path, "rb") as handle:
-            if self.dialect.bom:
-                handle.read(len(codecs.BOM_UTF8))
+            start = len(codecs.BOM_UTF8) if self.dialect.bom else 0  # of ``data`` in the file
+            handle.seek(start)
             pending = b""
             first = True
             while True:
-                block = handle.read(CSV_BLOCK_BYTES)
-                data = pending + block if pending else block
-                if not block:
+                chunk = handle.read(CSV_BLOCK_BYTES)
+                data = pending + chunk if pending else chunk
+                if not chunk:
                     if data.strip():
-                        yield data, first
+                        yield block(data, start, len(data), first), first
                     return
                 # the first block: header + at least one row
                 cut = _last_row_end(data, 2 if first else 1)
@@ -222,7 +250,8 @@ class TableSource:
                     pending = data
                     continue
                 pending = data[cut:]
-                yield data[:cut], first
+                yield block(data, start, cut, first), first
+                start += cut
                 first = False
 
     def _iter_csv(self) -> Iterator[pd.DataFrame]:
