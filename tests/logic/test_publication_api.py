@@ -569,6 +569,7 @@ def test_history_records_upload_job_review_and_publication_for_the_department_on
                             headers=headers(world, "dept_admin"))
     assert "保密审查已签署" in page.body and "脱敏处理完成" in page.body, page.body[-2000:]
     assert shown["result"]["report_hash"][:12] in page.body
+    assert "默认脱敏策略" in page.body  # policy version 0: desensitize's default policy
     page = world["app"].get("/en/dataset/activity/%s" % pkg["name"], headers=headers(world, "dept_admin"))
     assert "Confidentiality review signed" in page.body and "Desensitization finished" in page.body
 
