@@ -156,16 +156,9 @@ def test_web_form_upload_returns_fast_and_the_worker_finishes(wworld, tmp_path):
     p = wait_for(w, rid, sample=sample)
     assert p["state"] == "succeeded", p
     assert p["rows_done"] == rows
-    # heartbeat / progress changed at least every 2 s (+ polling slack) while running
-    beats = sorted({s[2] for s in stamps if s[2]})
-    if len(stamps) > 4:
-        seen = [t for (t, _d, _h) in stamps]
-        changes = [stamps[0][0]] + [stamps[i][0] for i in range(1, len(stamps))
-                                    if stamps[i][1:] != stamps[i - 1][1:]]
-        gaps = [b - a for a, b in zip(changes, changes[1:])]
-        assert not gaps or max(gaps) < 3.5, gaps
-        assert len(beats) >= 2
-        assert any(s[1] > 0 for s in stamps) or rows <= 10000
+    # rows done never goes backwards (the 1 GB test below runs long enough to time it)
+    done = [d for (_t, d, _h) in stamps]
+    assert done == sorted(done), done
     print("\nBIG CSV %d MB (%d rows): upload request %.2f s, worker tree peak PSS %.0f MB"
           % (size // (1024 * 1024), rows, upload_seconds, peak[0]))
     assert peak[0] < MEMORY_BOUND_MB, peak[0]
@@ -283,6 +276,13 @@ def _scan(path, sensitive, chunk=16 << 20):
                 return found, lines
 
 
+def progress_gaps(stamps):
+    """Seconds between successive changes of rows done in ``(time, rows_done)`` samples
+    taken while the job ran (the first sample counts as a change)."""
+    changes = [t for i, (t, d) in enumerate(stamps) if i == 0 or d != stamps[i - 1][1]]
+    return [b - a for a, b in zip(changes, changes[1:])]
+
+
 def test_1gb_csv_worker_memory_bounded_nothing_original_public_editor_told(wworld, tmp_path):
     """Issue 7's fault test: a 1 GB CSV (``GOVOPEN_BIG_CSV_MB``) of resident IDs,
     phones and names, generated here. The real worker runs the real desensitize
@@ -339,9 +339,14 @@ def test_1gb_csv_worker_memory_bounded_nothing_original_public_editor_told(wworl
               "worker tree peak PSS %.0f MB (%d samples); largest progress gap %.1f s; load %.1f"
               % (size >> 20, rows, generated - started, uploaded - generated,
                  finished - uploaded, pss.peak_mb, pss.samples,
-                 max((b[0] - a[0] for a, b in zip(stamps, stamps[1:]) if b[1] != a[1]),
-                     default=0), os.getloadavg()[0]))
+                 max(progress_gaps(stamps), default=0), os.getloadavg()[0]))
         assert pss.peak_mb < MEMORY_BOUND_MB, pss.peak_mb
+        # the progress bar's figure, rows done, moved at least every 2 s while the job ran
+        # (+ the slack of the 0.5 s polling here and of the job's 0.5 s write throttle);
+        # the heartbeat does not count: it says the job lives, not that it advances
+        assert [d for _t, d in stamps] == sorted(d for _t, d in stamps)
+        gaps = progress_gaps(stamps)
+        assert len(gaps) >= 10 and max(gaps) < 3.5, gaps
 
         # nothing public, for nobody; the original stays the department's
         assert p["public"] is False and p["review"] is None
