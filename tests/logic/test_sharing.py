@@ -160,3 +160,20 @@ def test_the_publication_gate_binds_other_departments(world):
         r = download(world, role, pkg, res)
         assert r.status_code in (403, 404), role
         assert CSV_BYTES not in r.data
+
+
+def test_a_private_entry_cannot_be_asked_for_by_id(world):
+    """A share request names its dataset: for an entry the asker may not see (private),
+    the answer is the same as for no entry at all, and nothing is filed."""
+    pkg, _res = entry(world, "conditional", published=False)
+    assert pkg["private"] is True
+    st, before = api(world, "other_editor", "govopen_request_list", scope="mine")
+    st, body = api(world, "other_editor", "govopen_share_request_create", package_id=pkg["id"],
+                   purpose="核查", requester_org_id=world["other"]["id"])
+    assert st == 409, body
+    st, missing = api(world, "other_editor", "govopen_share_request_create",
+                      package_id="no-such-dataset", purpose="核查",
+                      requester_org_id=world["other"]["id"])
+    assert body["error"]["package_id"] == missing["error"]["package_id"]
+    st, after = api(world, "other_editor", "govopen_request_list", scope="mine")
+    assert len(after["result"]) == len(before["result"])

@@ -475,7 +475,8 @@ APPLICANT_TYPES = {"citizen": ("个人", "citizen"), "enterprise": ("企业", "e
 
 def field_labels(kind: str) -> Dict[str, str]:
     decl = rq.get_kind(kind)
-    out = {f.name: (f.name.replace("_", " ") if is_en() else (f.label_zh or f.name)) for f in decl.submit_fields}
+    out = {f.name: (f.name.replace("_", " ").capitalize() if is_en() else (f.label_zh or f.name))
+           for f in decl.submit_fields}
     for k, (zh, en) in FIELD_LABELS_EXTRA.items():
         out[k] = en if is_en() else zh
     return out

@@ -289,6 +289,8 @@ def govopen_share_request_create(context, data_dict):
     tk.check_access("govopen_share_request_create", context, data_dict)
     errors = {}
     pkg = model.Package.get(data_dict.get("package_id") or "")
+    if pkg is not None and not access.decide_metadata(access.actor_from_context(context), pkg).allowed:
+        pkg = None  # a private entry: not there for whoever may not see it (no id probing)
     if pkg is None or pkg.state != "active":
         errors["package_id"] = [_t("数据集不存在", "Dataset not found")]
     org = model.Group.get(data_dict.get("requester_org_id") or data_dict.get("requesting_org") or "")
