@@ -16,6 +16,8 @@ Run with ``pytest --ckan-ini=test-govopen.ini`` (CKAN's pytest plugin supplies
                       keyword arguments override fields, ``resources=[…]``. Public
                       (private=False) unless it has resources (the publication gate
                       refuses a public entry with unreviewed files).
+``world``             (module) the shared world of tests/govopen_world.py with a test
+                      app (``world["app"]``); ``govopen_world.api/headers`` call it as a role.
 ``run_gate``/``publish`` (tests/govopen_world.py) run a resource / every resource of an
                       entry through the publication gate (job + signed review), the
                       latter then makes the entry public.
@@ -26,13 +28,29 @@ Add new shared fixtures below with a line in this docstring.
 """
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 
 from govopen_world import (  # noqa: F401  (shared constants, re-exported)
     CONDITIONS, LEGAL_BASIS, VALID_ENTRY, _plugins_to_migrate)
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The shared world (govopen_world.build_world, built once per module with the
+    ini's plugins loaded) plus ``world["app"]``, CKAN's test app. A module may
+    override it by a fixture of the same name (which may ask for this one)."""
+    import ckan.plugins as plugins
+    from ckan.tests import helpers
+    from govopen_world import build_world
+    plugins.load_all()
+    try:
+        w = build_world()
+        w["app"] = helpers._get_test_app()
+        yield w
+    finally:
+        plugins.unload_non_system_plugins()
 
 
 @pytest.fixture

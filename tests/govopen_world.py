@@ -147,3 +147,17 @@ def build_world(password: str = "Test-Passw0rd!") -> dict:
                         expires="2020-01-01T00:00:00")
     return {"users": users, "tokens": tokens, "datasets": datasets, "dept": dept,
             "other": other, "password": password}
+
+
+# ------------------------------------------------------------------ calling the world's app
+def headers(world: dict, role: str) -> dict:
+    """The HTTP headers of ``role`` (an API token; none for anonymous)."""
+    return {} if role == "anonymous" else {"Authorization": world["tokens"][role]}
+
+
+def api(world: dict, role: str, name: str, /, **params):
+    """POST the API action ``name`` as ``role`` through the world's test app:
+    (status, decoded answer)."""
+    r = world["app"].post("/api/3/action/" + name, json=params, headers=headers(world, role),
+                          status=None)
+    return r.status_code, r.json

@@ -8,8 +8,6 @@ overdue flag on the department's dashboard."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-import urllib.request
 import uuid
 
 import pytest
@@ -20,14 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def api(portal, action, token=None, **data):
-    req = urllib.request.Request(portal["url"] + "/api/3/action/" + action, data=json.dumps(data).encode(),
-                                 headers={"Content-Type": "application/json",
-                                          **({"Authorization": token} if token else {})})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())["result"]
-    except urllib.error.HTTPError as e:
-        raise AssertionError("%s -> %s %s" % (action, e.code, e.read()[:2000]))
+    return live.action_result(portal["url"], action, token, **data)
 
 
 def _login(browser, portal, name):

@@ -47,16 +47,7 @@ def _login(browser, portal, role):
 
 
 def _api(portal, role, action, **params):
-    import json
-    req = urllib.request.Request(portal["url"] + "/api/3/action/" + action,
-                                 data=json.dumps(params).encode(),
-                                 headers={"Content-Type": "application/json",
-                                          **({"Authorization": portal["tokens"][role]} if role else {})})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
+    return live.post_action(portal["url"], action, portal["tokens"][role] if role else None, **params)
 
 
 def _get(url, token=None):

@@ -7,9 +7,6 @@ requesting editor sees the decision. A not_shared entry says why it cannot be
 requested. Screenshots: tests/e2e/screenshots/share-*.png."""
 from __future__ import annotations
 
-import json
-import urllib.request
-
 import pytest
 
 import live
@@ -21,14 +18,7 @@ NOT_SHARED_BASIS = "《中华人民共和国个人信息保护法》第二十八
 
 
 def api(portal, action, token=None, **data):
-    req = urllib.request.Request(portal["url"] + "/api/3/action/" + action, data=json.dumps(data).encode(),
-                                 headers={"Content-Type": "application/json",
-                                          **({"Authorization": token} if token else {})})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())["result"]
-    except urllib.error.HTTPError as e:
-        raise AssertionError("%s -> %s %s" % (action, e.code, e.read()[:2000]))
+    return live.action_result(portal["url"], action, token, **data)
 
 
 def _login(browser, portal, role):

@@ -259,12 +259,7 @@ def test_pages_in_zh_department_editor(live_portal, browser, shot):
 
 
 def _api(portal, action, token, **data):
-    import json
-    import urllib.request
-    req = urllib.request.Request(portal["url"] + "/api/3/action/" + action, data=json.dumps(data).encode(),
-                                 headers={"Content-Type": "application/json", "Authorization": token})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())["result"]
+    return live.action_result(portal["url"], action, token, **data)
 
 
 def test_demand_pages_in_zh(live_portal, browser, shot):

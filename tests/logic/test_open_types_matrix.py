@@ -8,19 +8,11 @@ of ``domain.open_types``: if the policy breaks, cells fail.
 """
 from __future__ import annotations
 
-import io
 import json
-import uuid
 
 import pytest
 
-import ckan.model as model
-import ckan.plugins as plugins
-from ckan.tests import factories, helpers
-
-from govopen_world import LEGAL_BASIS
-
-from govopen_world import ROLES, OPEN_TYPES, CSV_BYTES
+from govopen_world import CSV_BYTES, LEGAL_BASIS, OPEN_TYPES, ROLES, api as _api, headers
 
 # Who gets the DATA (download, storage URL, URL in API output, URL in exports).
 # The enterprise user holds an approved, unexpired grant for the conditional
@@ -44,22 +36,6 @@ EXPECTED_METADATA = {role: (Y, Y, Y) for role in ROLES}
 
 
 
-@pytest.fixture(scope="module")
-def world():
-    from govopen_world import build_world
-    plugins.load_all()
-    try:
-        w = build_world()
-        w["app"] = helpers._get_test_app()
-        yield w
-    finally:
-        plugins.unload_non_system_plugins()
-
-
-def headers(world, role):
-    return {} if role == "anonymous" else {"Authorization": world["tokens"][role]}
-
-
 def ctx(world, role):
     return {"user": "" if role == "anonymous" else world["users"][role]["name"],
             "ignore_auth": False}
@@ -67,12 +43,6 @@ def ctx(world, role):
 
 CELLS = [(role, i, ot) for role in ROLES for i, ot in enumerate(OPEN_TYPES)]
 IDS = ["%s-%s" % (role, ot) for role, _, ot in CELLS]
-
-
-def _api(world, role, action, **params):
-    resp = world["app"].post("/api/3/action/" + action, json=params,
-                             headers=headers(world, role), status=None)
-    return resp.status_code, resp.json
 
 
 # ---------------------------------------------------------------- metadata

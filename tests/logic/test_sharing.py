@@ -14,41 +14,24 @@ import uuid
 import pytest
 
 import ckan.model as model
-import ckan.plugins as plugins
 from ckan.tests import factories, helpers
 
-from govopen_world import CSV_BYTES, LEGAL_BASIS, VALID_ENTRY, publish, upload
+from govopen_world import CSV_BYTES, LEGAL_BASIS, VALID_ENTRY, api, headers, publish, upload
 
 SHARE_BASIS = "《政务信息资源共享管理暂行办法》第九条"
 
 
 @pytest.fixture(scope="module")
-def world():
-    from govopen_world import build_world
-    plugins.load_all()
-    try:
-        w = build_world()
-        w["app"] = helpers._get_test_app()
-        # a second member of the other department: a department grant is everyone's there
-        member = factories.User(name="other_member_" + uuid.uuid4().hex[:4])
-        helpers.call_action("organization_member_create", {"ignore_auth": True},
-                            id=w["other"]["id"], username=member["name"], role="member")
-        w["users"]["other_member"] = member
-        w["tokens"]["other_member"] = helpers.call_action(
-            "api_token_create", {"user": member["name"]}, user=member["name"], name="t")["token"]
-        yield w
-    finally:
-        plugins.unload_non_system_plugins()
-
-
-def headers(world, role):
-    return {} if role == "anonymous" else {"Authorization": world["tokens"][role]}
-
-
-def api(world, role, name, /, **params):
-    r = world["app"].post("/api/3/action/" + name, json=params, headers=headers(world, role),
-                          status=None)
-    return r.status_code, r.json
+def world(world):
+    """The shared world plus a second member of the other department: a department
+    grant is every member's."""
+    member = factories.User(name="other_member_" + uuid.uuid4().hex[:4])
+    helpers.call_action("organization_member_create", {"ignore_auth": True},
+                        id=world["other"]["id"], username=member["name"], role="member")
+    world["users"]["other_member"] = member
+    world["tokens"]["other_member"] = helpers.call_action(
+        "api_token_create", {"user": member["name"]}, user=member["name"], name="t")["token"]
+    return world
 
 
 def entry(world, share_type, open_type="not_open", published=True):
