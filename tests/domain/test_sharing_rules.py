@@ -67,3 +67,21 @@ def test_grants_matter_where_a_grant_can_change_the_answer():
     assert ot.grants_matter(ds("not_shared", open_type=ot.CONDITIONAL))
     assert not ot.grants_matter(ds("unconditional"))
     assert not ot.grants_matter(ds("not_shared"))
+
+
+def test_who_may_file_a_share_request_and_why_not():
+    cond = ds("conditional")
+    assert ot.may_request_share(OTHER, cond).reason_code == "share_ok"
+    assert ot.may_request_share(OTHER, cond, "other")
+    for share_type, code in (("unconditional", "share_unconditional"),
+                             ("not_shared", "share_not_shared"), (None, "share_no_type")):
+        d = ot.may_request_share(OTHER, ds(share_type))
+        assert not d and d.reason_code == code and d.message_zh
+    for actor, code in ((ot.ANONYMOUS, "share_login"), (CITIZEN, "share_not_department"),
+                        (OWN, "share_own_department"),
+                        (ot.Actor(user_id="s", sysadmin=True), "share_authority")):
+        assert ot.may_request_share(actor, cond).reason_code == code, actor
+    d = ot.may_request_share(OWN, cond, "dept")  # the providing department asking itself
+    assert not d and d.reason_code == "share_ask_itself"
+    both = ot.Actor(user_id="b", org_capacities={"dept": "editor", "other": "member"})
+    assert ot.requesting_departments(both, cond) == ["other"]

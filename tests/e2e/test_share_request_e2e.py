@@ -42,7 +42,7 @@ def test_other_department_files_provider_approves(portal, browser, shot):
     editor = _login(browser, portal, "other_editor")
     editor.goto("%s/dataset/%s" % (portal["url"], portal["shared"]["name"]))
     panel = editor.locator(".govopen-share-panel")
-    assert panel.get_attribute("data-reason") == "ok"
+    assert panel.get_attribute("data-reason") == "share_ok"
     assert "有条件共享" in panel.inner_text() and SHARE_BASIS in panel.inner_text()
     shot(editor, "share-01-dataset-page")
     panel.locator("a.govopen-share-request").click()
@@ -93,7 +93,7 @@ def test_not_shared_says_why(portal, browser, shot):
     editor = _login(browser, portal, "other_editor")
     editor.goto("%s/dataset/%s" % (portal["url"], portal["closed"]["name"]))
     panel = editor.locator(".govopen-share-panel")
-    assert panel.get_attribute("data-reason") == "not_shared"
+    assert panel.get_attribute("data-reason") == "share_not_shared"
     assert panel.locator("a.govopen-share-request").count() == 0
     assert "不予共享" in panel.inner_text() and NOT_SHARED_BASIS in panel.inner_text()
     shot(editor, "share-07-not-shared")

@@ -69,25 +69,25 @@ SHARE_FORM = 'id="govopen-share"'
 # ------------------------------------------------------------------ the dataset page, per role
 def test_dataset_page_per_role(app, w):
     anon = _page(app, w, None, "shared")
-    assert 'data-reason="login"' in anon and "登录后申请共享" in anon and SHARE_LINK not in anon
+    assert 'data-reason="share_login"' in anon and "登录后申请共享" in anon and SHARE_LINK not in anon
     for role in ("citizen", "enterprise"):
         html = _page(app, w, role, "shared")
-        assert 'data-reason="not_department"' in html and SHARE_LINK not in html, role
+        assert 'data-reason="share_not_department"' in html and SHARE_LINK not in html, role
         assert "共享申请只能由政府部门提出" in html
     for role in ("head_a", "editor_a", "member_a"):  # the providing department's own entry
         html = _page(app, w, role, "shared")
-        assert 'data-reason="own_department"' in html and SHARE_LINK not in html, role
+        assert 'data-reason="share_own_department"' in html and SHARE_LINK not in html, role
     authority = _page(app, w, "sysadmin", "shared")
-    assert 'data-reason="authority"' in authority and SHARE_LINK not in authority
+    assert 'data-reason="share_authority"' in authority and SHARE_LINK not in authority
     other = _page(app, w, "editor_b", "shared")
-    assert 'data-reason="ok"' in other and SHARE_LINK in other and "申请共享" in other
+    assert 'data-reason="share_ok"' in other and SHARE_LINK in other and "申请共享" in other
     assert "有条件共享" in other and "仅限应急处置使用" in other and SHARE_BASIS in other
     # not_shared: why not, with its legal basis; unconditional: no request needed
     ns = _page(app, w, "editor_b", "not_shared")
-    assert 'data-reason="not_shared"' in ns and SHARE_LINK not in ns
+    assert 'data-reason="share_not_shared"' in ns and SHARE_LINK not in ns
     assert "不予共享" in ns and NOT_SHARED_BASIS in ns
     us = _page(app, w, "editor_b", "open_shared")
-    assert 'data-reason="unconditional"' in us and SHARE_LINK not in us and "无需提出共享申请" in us
+    assert 'data-reason="share_unconditional"' in us and SHARE_LINK not in us and "无需提出共享申请" in us
 
 
 # ------------------------------------------------------------------ the form page, per role
@@ -95,9 +95,9 @@ def test_form_page_per_role(app, w):
     url = "/dataset/%s/share" % w["shared"]["name"]
     r = app.get(url, follow_redirects=False)
     assert r.status_code in (302, 303) and "/user/login" in r.headers["Location"]
-    for role, reason in (("citizen", "not_department"), ("enterprise", "not_department"),
-                         ("editor_a", "own_department"), ("head_a", "own_department"),
-                         ("sysadmin", "authority")):
+    for role, reason in (("citizen", "share_not_department"), ("enterprise", "share_not_department"),
+                         ("editor_a", "share_own_department"), ("head_a", "share_own_department"),
+                         ("sysadmin", "share_authority")):
         html = app.get(url, headers=_auth(w[role])).body
         assert SHARE_FORM not in html and 'data-reason="%s"' % reason in html, role
     html = app.get("/dataset/%s/share" % w["not_shared"]["name"], headers=_auth(w["editor_b"])).body
@@ -195,7 +195,7 @@ def test_options_action(w):
     assert o["limit_working_days"] == 10
     assert not call("govopen_share_request_options", w["citizen"], package_id=w["shared"]["id"])["may_request"]
     anon = call("govopen_share_request_options", None, package_id=w["shared"]["id"])
-    assert anon["reason_code"] == "login" and anon["requester_orgs"] == []
+    assert anon["reason_code"] == "share_login" and anon["requester_orgs"] == []
     with pytest.raises(helpers.logic.NotFound):
         call("govopen_share_request_options", w["editor_b"], package_id="no-such-entry")
     # the create action keeps its contract (no scope needed) and stores an optional scope

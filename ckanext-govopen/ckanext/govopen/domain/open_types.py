@@ -277,6 +277,61 @@ def decide(actor: Actor, dataset: Dataset, action: str = DATA,
     return _d(False, "unknown_open_type")
 
 
+# ==================================================================== share requests
+# 共享申请: a department asks another department for conditionally shared data;
+# unconditionally shared data is taken directly (share_decision) and not_shared data
+# cannot be asked for. The form, the dataset page and the create action all ask here.
+
+_REASONS.update({
+    "share_ok": ("有条件共享数据：请说明使用用途，由数据提供部门在规定期限内答复。",
+                 "Conditionally shared data: state the purpose; the providing department answers "
+                 "within the time limit."),
+    "share_login": ("共享申请在政府部门之间进行：部门工作人员请登录后申请。",
+                    "Share requests are made between departments: department staff, please log in."),
+    "share_not_shared": ("该数据为不予共享数据，不能申请共享。",
+                         "This data is not shared: it cannot be requested."),
+    "share_unconditional": ("该数据为无条件共享数据，使用部门按规定直接获取，无需提出共享申请。",
+                            "Unconditionally shared data: departments obtain it directly, no "
+                            "request is needed."),
+    "share_no_type": ("该目录未标明共享类型，暂不能申请共享。",
+                      "This entry has no share type yet: it cannot be requested."),
+    "share_authority": ("主管部门可访问全部数据，无需申请共享。",
+                        "The competent authority may access all data; no share request is needed."),
+    "share_own_department": ("这是本部门的数据，无需申请共享。",
+                             "This is your own department's data; no share request is needed."),
+    "share_not_department": ("共享申请只能由政府部门提出；公民和企业可按开放类型申请使用数据。",
+                             "Only government departments file share requests; citizens and "
+                             "enterprises apply for data under its open type."),
+    "share_ask_itself": ("不能向本部门申请", "A department cannot ask itself"),
+})
+
+
+def requesting_departments(actor: Actor, dataset: Dataset) -> list:
+    """The actor's departments that may ask for ``dataset``: all but the providing one."""
+    return [org for org in (actor.org_capacities or {}) if org and org != dataset.owner_org]
+
+
+def may_request_share(actor: Actor, dataset: Dataset,
+                      requesting_org: Optional[str] = None) -> Decision:
+    """Whether ``actor`` may file a share request for ``dataset`` (as ``requesting_org``
+    when given; membership of it is the engine's requester rule)."""
+    if dataset.share_type != "conditional":
+        return _d(False, {"not_shared": "share_not_shared", "unconditional": "share_unconditional"}
+                  .get(dataset.share_type or "", "share_no_type"))
+    if actor.anonymous:
+        return _d(False, "share_login")
+    if requesting_org is not None:
+        return _d(requesting_org != dataset.owner_org,
+                  "share_ok" if requesting_org != dataset.owner_org else "share_ask_itself")
+    if requesting_departments(actor, dataset):
+        return _d(True, "share_ok")
+    if actor.sysadmin:
+        return _d(False, "share_authority")
+    if actor.member_of(dataset.owner_org):
+        return _d(False, "share_own_department")
+    return _d(False, "share_not_department")
+
+
 def may_apply(actor: Actor, dataset: Dataset) -> bool:
     """Whether an 'apply for this data' link makes sense for this actor."""
     return dataset.open_type == CONDITIONAL and role_of(actor, dataset) in (

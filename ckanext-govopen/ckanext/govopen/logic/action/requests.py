@@ -190,61 +190,15 @@ def govopen_application_create(context, data_dict):
     return out[0] if single else {"requests": out}
 
 
-# Share requests (共享申请): who may ask for which entry. One place, asked by the
-# create action (refusals) and by the options action (the form and the dataset page).
-SHARE_REASONS = {
-    "login": ("共享申请在政府部门之间进行：部门工作人员请登录后申请。",
-              "Share requests are made between departments: department staff, please log in."),
-    "not_shared": ("该数据为不予共享数据，不能申请共享。",
-                   "This data is not shared: it cannot be requested."),
-    "unconditional": ("该数据为无条件共享数据，使用部门按规定直接获取，无需提出共享申请。",
-                      "Unconditionally shared data: departments obtain it directly, no request is needed."),
-    "no_share_type": ("该目录未标明共享类型，暂不能申请共享。",
-                      "This entry has no share type yet: it cannot be requested."),
-    "authority": ("主管部门可访问全部数据，无需申请共享。",
-                  "The competent authority may access all data; no share request is needed."),
-    "own_department": ("这是本部门的数据，无需申请共享。",
-                       "This is your own department's data; no share request is needed."),
-    "not_department": ("共享申请只能由政府部门提出；公民和企业可按开放类型申请使用数据。",
-                       "Only government departments file share requests; citizens and enterprises "
-                       "apply for data under its open type."),
-    "ok": ("有条件共享数据：请说明使用用途，由数据提供部门在规定期限内答复。",
-           "Conditionally shared data: state the purpose; the providing department answers within "
-           "the time limit."),
-}
-
-
-def _share_type_refusal(share_type):
-    """The reason code when the entry's share type forbids a request, else None."""
-    if share_type == "conditional":
-        return None
-    if share_type in ("not_shared", "unconditional"):
-        return share_type
-    return "no_share_type"
-
-
-def _share_reason(code):
-    zh, en = SHARE_REASONS[code]
-    return en if glue.is_en() else zh
-
-
-def _may_ask_as(org_id, pkg) -> bool:
-    """A department asks another department: never the providing department itself."""
-    return bool(org_id) and org_id != pkg.owner_org
-
-
 def _requester_orgs(actor, pkg):
-    """The caller's departments that may ask for ``pkg`` (any membership: the engine's
-    requester rule for department requests), by title."""
+    """The caller's departments that may ask for ``pkg`` (the policy's
+    ``requesting_departments``; the actor holds active organizations only), by title."""
     out = []
-    for org_id in actor.org_roles:
+    for org_id in ot.requesting_departments(actor, access.dataset_value(pkg)):
         g = model.Group.get(org_id)
-        if g is None or not g.is_organization or g.state != "active" or not _may_ask_as(g.id, pkg):
-            continue
         out.append({"id": g.id, "name": g.name, "title": g.title or g.name,
-                    "capacity": actor.org_roles[org_id]})
-    out.sort(key=lambda d: d["title"])
-    return out
+                    "capacity": actor.org_capacities[org_id]})
+    return sorted(out, key=lambda d: d["title"])
 
 
 @tk.side_effect_free
@@ -259,26 +213,17 @@ def govopen_share_request_options(context, data_dict):
     tk.check_access("package_show", context, {"id": pkg.id})
     extras = pkg.extras or {}
     share_type = extras.get("share_type")
-    actor = glue.engine_actor_from_context(context)
-    orgs = _requester_orgs(actor, pkg) if actor.user_id else []
-    code = _share_type_refusal(share_type)
-    if code is None and not actor.user_id:
-        code = "login"
-    elif code is None and not orgs:
-        if rq.SYSADMIN in actor.roles:
-            code = "authority"
-        elif pkg.owner_org in actor.org_roles:
-            code = "own_department"
-        else:
-            code = "not_department"
+    actor = access.actor_from_context(context)
+    decision = ot.may_request_share(actor, access.dataset_value(pkg))
+    orgs = _requester_orgs(actor, pkg) if decision.allowed else []
     labels = ot.SHARE_TYPE_LABELS.get(share_type)
     return {"package_id": pkg.id, "share_type": share_type,
             "share_type_label": (labels[1] if glue.is_en() else labels[0]) if labels else None,
             "share_conditions": extras.get("share_conditions") or None,
             "share_legal_basis": extras.get("share_legal_basis") or None,
-            "may_request": code is None, "reason_code": code or "ok",
-            "message": _share_reason(code or "ok"),
-            "requester_orgs": orgs if code is None else [],
+            "may_request": decision.allowed, "reason_code": decision.reason_code,
+            "message": access.lang_message(decision),
+            "requester_orgs": orgs,
             "limit_working_days": glue.jurisdiction().limits(rq.get_kind("share_request").limit_key).limit}
 
 
@@ -300,16 +245,15 @@ def govopen_share_request_create(context, data_dict):
         errors["purpose"] = [_t("必填", "Missing value")]
     if errors:
         raise tk.ValidationError(errors)
-    share_type = (pkg.extras or {}).get("share_type")
-    refusal = _share_type_refusal(share_type)
-    if refusal is not None:
-        message = _share_reason(refusal)
+    decision = ot.may_request_share(access.actor_from_context(context), access.dataset_value(pkg),
+                                    org.id)
+    if not decision.allowed:
+        message = access.lang_message(decision)
         basis = (pkg.extras or {}).get("share_legal_basis")
-        if refusal == "not_shared" and basis:
+        if decision.reason_code == "share_not_shared" and basis:
             message += _t("依据：", " Legal basis: ") + basis
-        raise tk.ValidationError({"package_id": [message]})
-    if not _may_ask_as(org.id, pkg):
-        raise tk.ValidationError({"requester_org_id": [_t("不能向本部门申请", "A department cannot ask itself")]})
+        key = "requester_org_id" if decision.reason_code == "share_ask_itself" else "package_id"
+        raise tk.ValidationError({key: [message]})
     actor = glue.engine_actor_from_context(context)
     fields = {"dataset_id": pkg.id, "purpose": _text(data_dict, "purpose")}
     for name in ("scope", "legal_basis"):
