@@ -172,7 +172,6 @@ def _pipeline(jobs: Iterator[tuple], workers: int, rows_seen: Optional[Callable[
     run in forked worker processes, at most workers + 1 in flight so memory stays
     flat whatever the file size. ``rows_seen(rows)``, if given, is called with the
     rows done so far (chunks in progress counted in part), often, between results."""
-    import collections
     import multiprocessing
 
     jobs = iter(jobs)

@@ -66,7 +66,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             else:
                 _print_scan(result)
             return EXIT_OK
-        progress, bar = None, None
+        progress = bar = None
         if not args.no_progress and sys.stderr.isatty():
             from tqdm import tqdm
 

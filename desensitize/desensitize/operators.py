@@ -18,7 +18,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .io import as_array
-from .recognizers.address import division_names, division_prefix
 from .recognizers.person_name import COMPOUND_SURNAMES
 
 OPERATORS = ("keep", "drop", "redact", "mask", "hash", "generalize", "pseudonymize")
@@ -38,10 +37,6 @@ PSEUDONYM_STYLES = ("surname", "consistent")
 
 # Given-name characters for consistent pseudonyms (common, gender-neutral).
 _GIVEN_CHARS = "安宁平和嘉文华明建国志强秀英丽静敏伟芳娜军洋勇艳杰涛超霞刚桂兰春林晨宇浩然欣怡子涵梓轩思雨佳琪博文"
-
-
-def _as_str(values: pd.Series) -> pd.Series:
-    return values.astype("str")
 
 
 _STR = pa.large_string()
@@ -176,34 +171,6 @@ _ADMIN_LEVELS = re.compile(
 )
 
 
-def generalize_address(value: str, to: str = "district") -> str:
-    if not value:
-        return value
-    from .recognizers.address import division_names
-
-    prefix = division_prefix(value)
-    if not prefix:
-        return "*"
-    names = division_names()
-    # walk the division names of the prefix and stop after the wanted level
-    kept, rest = "", prefix
-    order = ("province", "city", "district")
-    wanted = _LEVEL_NAMES[to]
-    while rest:
-        for length in range(len(rest), 1, -1):
-            piece = rest[:length]
-            level = next((lv for lv in order if piece in names[lv]), None)
-            if level:
-                if _LEVEL_NAMES[level] > wanted:
-                    return kept or "*"
-                kept += piece
-                rest = rest[length:]
-                break
-        else:
-            break
-    return kept or "*"
-
-
 def _surname(name: str) -> str:
     return name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
 
@@ -248,8 +215,3 @@ def apply_operator_array(values: pa.Array, spec: dict, secret: bytes = b"") -> p
     if name == "pseudonymize":
         return pseudonymize.array(values, secret=secret, **options)
     raise ValueError(f"operator {name!r} cannot be applied to values")
-
-
-def apply_operator(values: pd.Series, spec: dict, secret: bytes = b"") -> pd.Series:
-    """``apply_operator_array`` on a Series (same index)."""
-    return as_series(apply_operator_array(as_array(values), spec, secret), values.index)

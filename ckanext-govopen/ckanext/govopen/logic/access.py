@@ -13,7 +13,6 @@ import logging
 from typing import Any, Iterable, Optional
 
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
 from ..domain import open_types as ot

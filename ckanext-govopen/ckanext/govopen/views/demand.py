@@ -171,7 +171,7 @@ def fulfil(id):
 def dataset_demand(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("dataset.read", id=id))
-    out = _call("govopen_demand_create", {"package_id": id}, tk._("You asked for this"))
+    _call("govopen_demand_create", {"package_id": id}, tk._("You asked for this"))
     return tk.redirect_to("dataset.read", id=id)
 
 

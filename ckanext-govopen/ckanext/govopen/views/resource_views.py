@@ -103,23 +103,21 @@ VIEW_ID_ENDPOINTS = {"datatablesview.ajax": True, "datatablesview.filtered_downl
 
 
 def install_view_override(flask_app) -> None:
-    """Point every route that renders a resource view at its guarded version."""
+    """Point every route that renders a resource view at its guarded version (once)."""
+    def guard(ep, make):
+        fn = flask_app.view_functions[ep]
+        if not getattr(fn, "_govopen_guarded", False):
+            guarded = make(fn)
+            guarded._govopen_guarded = True
+            flask_app.view_functions[ep] = guarded
+            done.append(ep)
+
     done = []
     for rule in flask_app.url_map.iter_rules():
         ep = rule.endpoint
-        if ep.endswith("_resource.view") or ep == "resource.view":
-            if "/resource/" in rule.rule and "/view" in rule.rule:
-                fn = flask_app.view_functions[ep]
-                if not getattr(fn, "_govopen_guarded", False):
-                    guarded = guard_resource_view(fn)
-                    guarded._govopen_guarded = True
-                    flask_app.view_functions[ep] = guarded
-                    done.append(ep)
+        if (ep.endswith("_resource.view") or ep == "resource.view") \
+                and "/resource/" in rule.rule and "/view" in rule.rule:
+            guard(ep, guard_resource_view)
         elif ep in VIEW_ID_ENDPOINTS:
-            fn = flask_app.view_functions[ep]
-            if not getattr(fn, "_govopen_guarded", False):
-                guarded = guard_view_id_route(fn, VIEW_ID_ENDPOINTS[ep])
-                guarded._govopen_guarded = True
-                flask_app.view_functions[ep] = guarded
-                done.append(ep)
+            guard(ep, functools.partial(guard_view_id_route, as_json=VIEW_ID_ENDPOINTS[ep]))
     log.debug("govopen resource view guard on %s", sorted(set(done)))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
