@@ -12,13 +12,13 @@ Errors: ``desensitize.errors.DesensitizeError`` and its subclasses ``InputError`
 ``PolicyError``, ``ResidualPIIError``; ``str(error)`` is Chinese first, then English.
 Never imports ckan.
 """
-from .api import apply, scan
+from .api import apply, preload, scan
 from .errors import DesensitizeError, InputError, PolicyError, ResidualPIIError
 from .policy import Policy, load_policy
 from .report import Report
 
 __version__ = "0.1.0"
 __all__ = [
-    "apply", "scan", "load_policy", "Policy", "Report",
+    "apply", "preload", "scan", "load_policy", "Policy", "Report",
     "DesensitizeError", "InputError", "PolicyError", "ResidualPIIError", "__version__",
 ]

@@ -18,6 +18,17 @@ from .errors import PolicyError
 from .operators import GENERALIZE_TARGETS, OPERATOR_OPTIONS, PSEUDONYM_STYLES
 from .recognizers import ENTITY_TYPES
 
+#: header words of quasi-identifier columns (k_anonymity.quasi_identifiers: auto)
+QI_HINTS = {
+    "birth_date": ("出生日期", "出生年月", "出生时间", "生日", "birth", "dob"),
+    "age": ("年龄", "岁数", "age"),
+    "gender": ("性别", "gender", "sex"),
+    "district": ("区县", "所在区", "所属区", "行政区", "区域", "地区", "街道", "乡镇", "住址", "地址", "户籍地",
+                 "居住地", "籍贯", "district", "address"),
+}
+#: operators for auto quasi-identifier columns the policy names no rule for
+QI_OPERATORS = {"birth_date": {"operator": "generalize", "to": "year"},
+                "age": {"operator": "generalize", "to": "band", "width": 10}}
 COLUMN_TYPES = ENTITY_TYPES + ("free_text", "plain")
 TOP_KEYS = {"version", "secret_env", "secret", "types", "columns", "k_anonymity", "residual"}
 
@@ -30,9 +41,40 @@ class Policy:
     min_k: int = 5
     enforce_k: bool = False
     residual_allow: List[str] = field(default_factory=list)
+    residual_independent: bool = True   # the second detector (names, addresses) on the output
     secret_env: str = "DESENSITIZE_SECRET"
     secret_value: Optional[str] = None
     source: str = "default"
+    auto_quasi_identifiers: bool = False
+    min_k_explicit: Optional[int] = None   # min_k as the user's policy set it
+
+    def resolve_columns(self, columns) -> "Policy":
+        """The policy for a table with these headers: ``quasi_identifiers: auto``
+        replaced by the columns whose header names a quasi-identifier, and birth-date /
+        age columns given their default generalization when no rule names them."""
+        if not self.auto_quasi_identifiers:
+            return self
+        import dataclasses
+
+        chosen, rules = [], dict(self.columns)
+        for column in columns:
+            lowered = str(column).lower()
+            for kind, hints in QI_HINTS.items():
+                if any(h.lower() in lowered for h in hints):
+                    chosen.append(str(column))
+                    if kind in QI_OPERATORS and str(column) not in rules:
+                        rules[str(column)] = dict(QI_OPERATORS[kind])
+                    break
+        return dataclasses.replace(self, quasi_identifiers=chosen, columns=rules, auto_quasi_identifiers=False)
+
+    def with_min_k(self, minimum: Optional[int]) -> "Policy":
+        """The jurisdiction's minimum k: it replaces the default; a policy that set a
+        higher one keeps it."""
+        if minimum is None:
+            return self
+        import dataclasses
+
+        return dataclasses.replace(self, min_k=max(int(minimum), self.min_k_explicit or 0))
 
     def operator_for(self, column: str, entity_type: Optional[str]) -> Optional[dict]:
         """The operator spec for a column: its own rule, else its type's, else None."""
@@ -67,7 +109,7 @@ class Policy:
         return {
             "source": self.source, "types": self.types, "columns": self.columns,
             "k_anonymity": {"quasi_identifiers": self.quasi_identifiers, "min_k": self.min_k, "enforce": self.enforce_k},
-            "residual": {"allow": self.residual_allow},
+            "residual": {"allow": self.residual_allow, "independent": self.residual_independent},
         }
 
 
@@ -157,6 +199,9 @@ def load_policy(source: Union[None, str, os.PathLike, dict, Policy] = None) -> P
 
     k_doc = {**document.get("k_anonymity", {}), **(user.get("k_anonymity") or {})}
     qis = k_doc.get("quasi_identifiers") or []
+    auto = qis == "auto"
+    if auto:
+        qis = []
     if not isinstance(qis, list) or not all(isinstance(q, str) for q in qis):
         _fail("k_anonymity.quasi_identifiers", "应为列名列表", "expected a list of column names")
     min_k = k_doc.get("min_k", 5)
@@ -172,8 +217,16 @@ def load_policy(source: Union[None, str, os.PathLike, dict, Policy] = None) -> P
         if entity not in ENTITY_TYPES:
             _fail("residual.allow", f"未知类型 {entity!r}", f"unknown type {entity!r}")
 
+    unknown_residual = set(residual) - {"allow", "independent"}
+    if unknown_residual:
+        _fail("residual", f"未知键 {sorted(unknown_residual)}", f"unknown keys {sorted(unknown_residual)}; known: allow, independent")
+    independent = residual.get("independent", True)
+    if not isinstance(independent, bool):
+        _fail("residual.independent", "应为 true/false", "expected true or false")
+
     secret_env = user.get("secret_env", document.get("secret_env", "DESENSITIZE_SECRET"))
     return Policy(
         types=types, columns=columns, quasi_identifiers=list(qis), min_k=min_k, enforce_k=enforce,
-        residual_allow=list(allow), secret_env=secret_env, secret_value=user.get("secret"), source=label,
+        auto_quasi_identifiers=auto, min_k_explicit=(user.get("k_anonymity") or {}).get("min_k"),
+        residual_allow=list(allow), residual_independent=independent, secret_env=secret_env, secret_value=user.get("secret"), source=label,
     )

@@ -40,15 +40,17 @@ def _candidate_rows(arrays: List[pa.Array], combined: str) -> List[pa.Array]:
     return [array.filter(candidate) for array in arrays]
 
 
-def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = ()) -> List[dict]:
+def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = (),
+                  ignore: Optional[Dict[str, Iterable[str]]] = None) -> List[dict]:
     """Identifiers of the checksum/shape types still present in ``frame``.
 
     Rows are picked by one vectorized RE2 pass with all prefilters combined; the cells
     of those rows are then scanned as one array (every pyarrow regex call costs ~1 ms
     whatever its size, so one call per recognizer rather than per column and
     recognizer), validated whole-cell vectorized first and span by span only if
-    needed. Names and addresses are not part of it: without a checksum they cannot be
-    told apart reliably from ordinary words in arbitrary columns.
+    needed. Names and addresses are not part of it: the independent scan
+    (``residual_names``) looks for them. ``ignore``: {column: types} not to report
+    there (a column of order numbers whose header says so: Luhn luck is no card).
     """
     import numpy as np
 
@@ -84,10 +86,12 @@ def residual_scan(frame: pd.DataFrame, allow: Iterable[str] = ()) -> List[dict]:
             key = (int(own_columns[rest[position]]), index)
             hits.setdefault(key, []).append(rest_cells[position][spans[0][0]:spans[0][1]])
     recognizers = default_recognizers()
+    ignore = {str(k): set(v) for k, v in (ignore or {}).items()}
     return [{
         "column": str(columns[column]), "entity_type": recognizers[index].ENTITY, "count": len(found),
         "samples": [mask_sample(h.strip()) for h in found[:3]],
-    } for (column, index), found in sorted(hits.items())]
+    } for (column, index), found in sorted(hits.items())
+        if recognizers[index].ENTITY not in ignore.get(str(columns[column]), ())]
 
 
 def _matches(cells: pa.Array, pattern: str):

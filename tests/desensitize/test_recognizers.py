@@ -132,7 +132,11 @@ class TestPhones:
         assert found(recognizer, "（0571）88886666") == ["（0571）88886666"]
         assert found(recognizer, "电话0571-8888666") == ["0571-8888666"]
         assert found(recognizer, "031-12345678") == []  # 3-digit codes are 010 and 02x only
-        assert found(recognizer, "01062345678") == []  # no separator in free text
+        # without a separator only when libphonenumber's table knows the area code and length
+        assert found(recognizer, "回访电话01062345678。") == ["01062345678"]
+        assert found(recognizer, "回访电话02887654321") == ["02887654321"]
+        assert found(recognizer, "编号01234567890") == []      # 012 is no area code
+        assert found(recognizer, "订单05712345678") == []      # Hangzhou numbers have 8 digits
 
 
 class TestDocumentsAndPlates:

@@ -24,7 +24,7 @@ from .base import ChineseRecognizer, Span
 
 # characters that open a clause rather than a place name ("家住在…", "位于…"),
 # plus the suffixes of division names, which end the street-name part
-_NOT_IN_STREET_NAME = "在住于是的为和与到从址我他她您请将已及或至往向由省市区县旗州：:"
+_NOT_IN_STREET_NAME = "在住于是的为与到从址我他她您请将已及或至往向由省市区县旗州：:"
 _STREET_NAME_CHAR = f"(?:(?![{_NOT_IN_STREET_NAME}])[\\u4e00-\\u9fa5]|\\d)"
 _NUM = r"(?:\d{1,5}|[一二三四五六七八九十百]{1,4})"
 STREET_REGEX = (
@@ -111,13 +111,29 @@ def extend_left_over_divisions(text: str, start: int, max_names: int = 4) -> int
     return start
 
 
+# what may follow a house number: 号院 / -12, an estate name, then building, unit,
+# floor and room in any combination, and a bare room number (3–4 digits, not a year,
+# amount or count) after a unit, building, house number or estate
+_TAIL = (
+    r"(?:[-之]\d{1,4})?"
+    r"(?:[\u4e00-\u9fa5]{2,6}?(?:小区|花园|家园|苑|公寓|大厦|广场|港湾|新村|公馆|名都|华庭|雅居|山庄|府|城|园))?"
+    r"(?:(?:\d{1,4}|[A-Za-z一二三四五六七八九十])(?:号楼|栋|幢|座|单元|室|层|楼|号|房|户)){0,5}"
+    r"(?:(?<=[单元栋幢座楼号区园苑寓厦场湾府城])[-—]?\d{3,4}(?![\d年月日时元万号个件人次岁天%]))?"
+)
 _SUFFIX_AND_NUMBER = re.compile(
-    r"(?:大道|大街|路|街|巷|胡同|弄|村|小区|社区|花园|公寓|新村)"
+    r"(?:大道|大街|路|街|巷|胡同|弄|小区|花园|公寓|新村|家园)"
     f"(?:{_NUM}(?:段|巷|弄|组))?"
     f"(?:{_NUM}(?:号院|号|弄|栋|幢|座|组))"
-    r"(?:[-之]\d{1,4})?"
-    r"(?:(?:\d{1,4}|[A-Za-z])(?:号楼|栋|幢|座|单元|室|层|楼|号)){0,4}"
+    + _TAIL
 )
+# rural: a village or community (after its town, 镇/乡/街道), then group / 社 / 队 and number
+_VILLAGE = re.compile(
+    r"(?:村|社区|屯|寨|嘎查)"
+    f"(?:{_NUM}(?:组|社|队|排))?"
+    f"(?:{_NUM}(?:号院|号|户))?"
+    + _TAIL
+)
+_TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
 _STREET_NAME_CHARS = frozenset()  # filled lazily: any Han character or digit not in _NOT_IN_STREET_NAME
 MAX_STREET_NAME = 10
 
@@ -130,7 +146,8 @@ class AddressRecognizer(ChineseRecognizer):
     ENTITY = "CN_ADDRESS"
     HEADER_HINTS = ("地址", "住址", "住所", "户籍地", "居住地", "联系地址", "address")
     # every suffix of _SUFFIX_AND_NUMBER (大道 included: its 道 is no suffix on its own)
-    prefilter = r"(?:大道|大街|路|街|巷|胡同|弄|村|小区|社区|花园|公寓|新村).{0,8}?(?:\d|[一二三四五六七八九十百])"
+    prefilter = (r"(?:大道|大街|路|街|巷|胡同|弄|村|小区|社区|花园|公寓|新村|家园|屯|寨|嘎查).{0,8}?(?:\d|[一二三四五六七八九十百])"
+                 r"|(?:镇|乡|街道|苏木).{1,12}?(?:村|社区|屯|寨|嘎查)")
     cell_regex = ADDRESS_CELL_REGEX
     score = 0.6
 
@@ -144,6 +161,49 @@ class AddressRecognizer(ChineseRecognizer):
         return len(pattern_text) >= 4
 
     def find(self, text: str) -> List[Span]:
+        spans = self._street_spans(text)
+        if "村" in text or "社区" in text or "屯" in text or "寨" in text or "嘎查" in text:
+            spans = self._merge_spans(spans, self._village_spans(text))
+        return spans
+
+    @staticmethod
+    def _merge_spans(a: List[Span], b: List[Span]) -> List[Span]:
+        out: List[Span] = []
+        for span in sorted(a + b, key=lambda s: (s[0], -s[1])):
+            if out and span[0] < out[-1][1]:
+                if span[1] > out[-1][1]:
+                    out[-1] = (out[-1][0], span[1], out[-1][2], out[-1][3])
+                continue
+            out.append(span)
+        return out
+
+    def _village_spans(self, text: str) -> List[Span]:
+        """Town → village → group → number: taken when the village follows a town
+        (镇/乡/街道) or has a group or house number after it."""
+        spans: List[Span] = []
+        floor = 0
+        for match in _VILLAGE.finditer(text):
+            start = match.start()
+            while start > floor and match.start() - start < MAX_STREET_NAME + 4 and _street_name_char(text[start - 1]):
+                start -= 1
+            name = text[start:match.start()]
+            if len(name) < 1:
+                continue
+            town = max((name.rfind(t) + len(t) for t in _TOWN_SUFFIXES if t in name[:-1]), default=-1)
+            numbered = match.end() > match.start() + (2 if text.startswith(("社区", "嘎查"), match.start()) else 1)
+            if town <= 0 and not numbered:
+                continue
+            if town <= 0 and len(name) > 4:  # no town: only the village name itself
+                start = match.start() - 4
+            start = extend_left_over_divisions(text, start)
+            if start < floor:
+                start = floor
+            if self.validate_result(text[start:match.end()]):
+                spans.append((start, match.end(), self.ENTITY, 1.0))
+                floor = match.end()
+        return spans
+
+    def _street_spans(self, text: str) -> List[Span]:
         spans: List[Span] = []
         floor = 0
         for match in _SUFFIX_AND_NUMBER.finditer(text):

@@ -1,14 +1,35 @@
-"""Bank card numbers: 16-19 digits, issuer prefix 3-6 (UnionPay 62, Visa 4, MC 5, JCB 3), Luhn."""
+"""Bank card numbers: 16-19 digits, issuer prefix 3-6 (UnionPay 62, Visa 4, MC 5, JCB 3), Luhn.
+
+One random number in ten passes Luhn, so in free text a number that the text calls
+an order, waybill, contract, batch or serial number (订单号, 运单号, 合同编号, 批次号,
+流水号…, a few characters before it, with no card word closer) is not a card.
+"""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import re
+
 from presidio_analyzer import Pattern
 
 from .base import LEFT, RIGHT, ChineseRecognizer, digits_matrix, fullmatch
 from .resident_id import looks_like_resident_id
 
 CARD_REGEX = r"[3-6]\d{3}(?:[ -]?\d{4}){2}[ -]?\d{4}(?:[ -]?\d{1,3})?"  # 16-19 digits, 4-4-4-4-3 groups
+
+
+NOT_CARD_WORDS = ("订单", "单号", "编号", "批次", "流水号", "合同", "工单", "运单", "发票", "序列号", "交易号",
+                  "order", "Order", "No.", "SF", "JD", "YT", "HT")
+CARD_WORDS = ("卡号", "银行卡", "账号", "帐号", "账户", "尾号", "信用卡", "借记卡", "card", "Card")
+_NOT_CARD = re.compile("(?:" + "|".join(re.escape(w) for w in NOT_CARD_WORDS) + ")")
+_CARD = re.compile("(?:" + "|".join(re.escape(w) for w in CARD_WORDS) + ")")
+
+
+def called_not_a_card(text: str, start: int) -> bool:
+    before = text[max(0, start - 10):start].rsplit("\x00", 1)[-1]
+    last_not = max((m.end() for m in _NOT_CARD.finditer(before)), default=-1)
+    last_card = max((m.end() for m in _CARD.finditer(before)), default=-1)
+    return last_not > last_card
 
 
 class BankCardRecognizer(ChineseRecognizer):
@@ -30,6 +51,12 @@ class BankCardRecognizer(ChineseRecognizer):
         # An 18-digit resident ID (even one with a wrong check digit) passes Luhn one
         # time in ten: it is an ID, not a card.
         return len(pattern_text) == 18 and looks_like_resident_id(pattern_text)
+
+    def find(self, text: str):
+        return [s for s in ChineseRecognizer.find(self, text) if not called_not_a_card(text, s[0])]
+
+    def find_joined(self, text: str):
+        return [s for s in self._joined_spans(text) if not called_not_a_card(text, s[0])]
 
     # valid_mask drops spaces and dashes anywhere before its check
     cell_shape = r"[ -]*[3-6](?:[ -]*[0-9]){15,18}[ -]*"

@@ -169,6 +169,9 @@ class ChineseRecognizer(PatternRecognizer):
         by ``valid_many`` (vectorized where a type overrides it); the same spans."""
         if type(self).find is not ChineseRecognizer.find:
             return self.find(text)
+        return self._joined_spans(text)
+
+    def _joined_spans(self, text: str) -> List[Span]:
         spans: List[Span] = []
         for compiled, pattern in zip(self._compiled, self.patterns):
             has_group = "pii" in compiled.groupindex

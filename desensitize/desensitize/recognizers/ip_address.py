@@ -1,7 +1,13 @@
-"""IPv4 and IPv6 addresses, validated by the standard library's ipaddress."""
+"""IPv4 and IPv6 addresses, validated by the standard library's ipaddress.
+
+A dotted quad whose octets are all valid is still a software version when the text
+says so: a version word (版本, V, ver, version, 升级至, 固件, build…) right before it,
+or 版 right after it (系统已升级至2.10.3.1版本). Such quads are not addresses.
+"""
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from presidio_analyzer import Pattern
 
@@ -18,6 +24,17 @@ def valid_ipv4(text: str) -> bool:
     return len(octets) == 4 and all(
         octet and octet.isascii() and octet.isdigit() and len(octet) <= 3 and (octet == "0" or octet[0] != "0")
         and int(octet) <= 255 for octet in octets)
+
+
+_VERSION_BEFORE = re.compile(
+    r"(?:版本|版本号|固件|升级至|升级到|更新至|更新到|(?<![A-Za-z])(?:v|V|ver|Ver|VER|version|Version|build|Build|release|Release))"
+    r"[\s:：=号为]{0,3}$")
+_VERSION_AFTER = re.compile(r"\s?(?:版|build|beta|rc|-(?:release|beta|rc))")
+
+
+def looks_like_version(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 12):start].rsplit("\x00", 1)[-1]
+    return bool(_VERSION_BEFORE.search(before) or _VERSION_AFTER.match(text, end))
 
 
 class CnIpAddressRecognizer(ChineseRecognizer):
@@ -40,7 +57,8 @@ class CnIpAddressRecognizer(ChineseRecognizer):
         # each pattern only where its separator occurs at all
         spans = []
         if "." in text:
-            spans += self._spans(self._compiled[0], text, valid_ipv4)
+            spans += [s for s in self._spans(self._compiled[0], text, valid_ipv4)
+                      if not looks_like_version(text, s[0], s[1])]
         if "::" in text or text.count(":") >= 7:
             spans += self._spans(self._compiled[1], text, self.validate_result)
         return spans

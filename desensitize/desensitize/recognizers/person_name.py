@@ -1,74 +1,131 @@
-"""Chinese personal names: a family name from the common-surname list plus one or two
-given-name characters, found where the text says it is a person.
+"""Chinese personal names: a family name plus one or two given-name characters, found
+where the text says it is a person, or where the characters read as a name alone.
 
-A bare two- or three-character run starting with a common surname is far too often an
-ordinary word (高新区, 任务, 方案), so a name is taken only in a person context:
-after a role word (姓名, 联系人, 申请人…), before an honorific (先生, 女士…), or
-before a person predicate (来电, 反映, 的身份证, ，男…). Whole cells of a 姓名 column
-are classified by shape instead (see ``cell_regex``).
+A bare two- or three-character run starting with a surname is far too often an
+ordinary word (高新区, 任务, 方案), so a name is taken:
+
+* after a role or relation word (the genres' own: 当事人, 申请人, 被申请人, 法定代表人,
+  原告, 被告, 委托诉讼代理人, 审判长, 收件人, 户主, 配偶, 长子, 其母…), with any surname
+  of the complete list (rare ones too);
+* before a title (先生, 女士, 警官, 主任, 医生…) or a person predicate (来电, 反映,
+  签收, 于 + date, ，男…), with a common surname, if the candidate is a plausible name;
+* after an English label (Name:, Contact:, Applicant:, Recipient:…);
+* alone in a cell (spaces around it or a bracketed note after it allowed);
+* next to a name already found, in a list or pair (张三、李四和王五; 张三与李四).
+
+"Plausible" (``name_data.plausible_name``): not an ordinary dictionary word, place or
+thing, and every given character seen in names in jieba's HMM statistics. Where two or
+three given characters are possible, a dictionary word straddling the end ("李娜出示")
+or the start ("感谢程林医生") decides. Whole cells of a 姓名 column are classified by
+shape instead (see ``cell_regex``).
 """
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from presidio_analyzer import Pattern
 
 from .base import ChineseRecognizer
+from .name_data import (
+    SURNAMES_ALL, SURNAMES_COMMON, SURNAMES_COMPOUND, not_a_name, ordinary_words, plausible_name, surname_of,
+)
 
-SINGLE_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
-    "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌"
-    "毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦"
-    "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩"
-    "明佘池查麻苑迟邝"
-)
-COMPOUND_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
-    "夏侯", "令狐", "宇文", "司徒", "端木", "南宫", "西门", "百里", "呼延", "轩辕",
-)
+SINGLE_SURNAMES = SURNAMES_COMMON
+COMPOUND_SURNAMES = SURNAMES_COMPOUND
 _SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SINGLE_SURNAMES}])"
+_ANY_SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SURNAMES_ALL}])"
 _HAN = "[\u4e00-\u9fa5]"
 NAME_REGEX = _SURNAME + _HAN + "{1,2}"
+_ANY_NAME = _ANY_SURNAME + _HAN + "{1,2}"
 
 ROLE_WORDS = (
-    "姓名", "联系人", "申请人", "投诉人", "举报人", "户主", "患者", "经办人", "当事人", "收件人",
-    "寄件人", "办理人", "法定代表人", "负责人", "业主", "租户", "监护人", "代理人", "签收人",
-    "家属", "报案人", "来访人", "借款人", "驾驶人", "车主", "持卡人", "受理人", "求助人", "居民",
-    "来访人员", "工作人员", "经办", "复核", "审核人", "审批人", "填报人", "记录人", "签字人",
+    # forms, registers, hotline orders
+    "姓名", "名字", "联系人", "联络人", "对接人", "申请人", "申报人", "投诉人", "被投诉人", "举报人", "被举报人",
+    "户主", "患者", "病人", "经办人", "当事人", "收件人", "收货人", "寄件人", "发件人", "代收人", "办理人",
+    "法定代表人", "法人代表", "负责人", "责任人", "业主", "租户", "房东", "承租人", "出租人", "监护人",
+    "被监护人", "代理人", "委托代理人", "签收人", "家属", "报案人", "报警人", "来访人", "来电人", "诉求人",
+    "反映人", "求助人", "借款人", "贷款人", "担保人", "保证人", "驾驶人", "驾驶员", "车主", "持卡人",
+    "持有人", "受理人", "承办人", "居民", "村民", "市民", "来访人员", "工作人员", "执法人员", "值班人员",
+    "迁入人员", "经办", "复核", "审核人", "复核人", "审批人", "批准人", "签发人", "填报人", "填表人",
+    "记录人", "签字人", "检查人", "询问人", "被询问人", "见证人", "陈述人", "录入人", "操作员", "管理员",
+    "快递员", "配送员", "网格员", "受益人", "投保人", "被保险人", "继承人", "委托人", "受托人", "收款人",
+    "付款人", "开户人", "户名", "旅客", "乘客", "学生", "职工", "员工", "带班领导", "获奖名单", "名单",
+    "参会人员", "随行人员", "人员", "成员", "同意", "批准", "任命", "推荐",
+    # court judgments
+    "原告", "被告", "被告人", "上诉人", "被上诉人", "申诉人", "被申诉人", "再审申请人", "被申请人",
+    "第三人", "证人", "被害人", "犯罪嫌疑人", "罪犯", "被执行人", "申请执行人", "委托诉讼代理人",
+    "诉讼代理人", "法定代理人", "辩护人", "审判长", "审判员", "人民陪审员", "陪审员", "书记员",
+    "法官助理", "执行员",
+    # relations (household registers, judgments)
+    "配偶", "丈夫", "妻子", "之夫", "之妻", "长子", "次子", "三子", "长女", "次女", "三女", "儿子", "女儿",
+    "之子", "之女", "之母", "之父", "其子", "其女", "其母", "其父", "其妻", "其夫", "父亲", "母亲", "祖父",
+    "祖母", "外祖父", "外祖母", "孙子", "孙女", "外孙", "哥哥", "姐姐", "弟弟", "妹妹", "儿媳", "女婿",
+    "随母亲", "随父亲",
+    # posts before a name
+    "主任", "局长", "科长", "处长", "所长", "队长", "站长", "院长", "校长", "书记", "经理", "董事长",
+    "总经理", "厂长", "村长", "组长", "社长", "医生", "护士", "民警", "辅警", "警官", "法官", "检察官",
+    "律师", "教师", "老师", "记者", "专员", "社工", "联络员", "安全员", "信息员", "驾驶员",
 )
-HONORIFICS = ("先生", "女士", "同志", "老师", "医生", "师傅", "阿姨", "老人", "同学", "大爷")
+ROLE_WORDS = tuple(dict.fromkeys(ROLE_WORDS))
+HONORIFICS = (
+    "先生", "女士", "同志", "老师", "医生", "警官", "主任", "律师", "法官", "护士", "师傅", "阿姨", "老人",
+    "同学", "大爷", "大妈", "局长", "科长", "处长", "所长", "队长", "站长", "院长", "校长", "书记", "经理",
+    "董事长", "总经理", "厂长", "村长", "组长", "教授", "博士", "工程师", "会计", "小朋友", "老先生",
+    "老太太", "夫妇", "一家",
+)
 PREDICATES = (
-    "来电", "来访", "反映", "称", "表示", "申请", "投诉", "咨询", "办理", "签字", "报称",
+    "来电", "来访", "反映", "称", "表示", "申请", "投诉", "咨询", "办理", "签字", "报称", "签收", "出示",
+    "出庭", "作证", "到庭", "驾车", "驾驶", "持有", "持", "因", "诉称", "辩称", "现年", "系", "与", "等人",
+    "批示", "登录", "修改", "参加", "走失", "经本院", "未到庭", "长期", "对违法", "之子", "之女", "之妻",
+    "之夫", "之母", "之父", "为被监护人", "为其", "代为", "本人",
     "的身份证", "的手机", "的电话", "的联系电话", "的住址", "家住", "住在", "现住", "户籍",
     "，男", "，女", ",男", ",女", "（男", "（女", "(男", "(女",
 )
 # Characters that open a clause and are also surnames (和, 向, 于…): "和王芳女士" is "和" + a name.
-_CLAUSE_SURNAMES = "和向于与同及对被把由给让请"
+_CLAUSE_SURNAMES = "和向于与同及对被把由给让请经代随将"
+ENGLISH_LABELS = (
+    "name", "full name", "contact person", "contact", "applicant", "recipient", "consignee", "sender",
+    "attn", "holder", "owner", "patient", "legal representative", "representative", "complainant",
+    "guardian", "driver", "passenger", "user", "operator", "reviewer", "approver", "handled by",
+)
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(word) for word in words)
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
 
 _PREDICATE = _alternation(PREDICATES) + r"|于\d"  # "王芳于2024年…", not "任务于…"
-_ROLE_PREFIX = "(?:" + _alternation(ROLE_WORDS) + r")[:：为是]?\s?"
+_ROLE_PREFIX = "(?:" + _alternation(ROLE_WORDS) + r")(?:[:：]\s?|[为是]|\s{1,3}|)"
 # after a role word the name may run straight into the next field ("联系人张伟电话…")
-FIELD_WORDS = ("电话", "手机", "身份证", "住址", "地址", "联系", "年龄", "性别", "出生", "籍贯", "户籍", "现住", "证件")
+FIELD_WORDS = ("电话", "手机", "身份证", "住址", "地址", "联系", "年龄", "性别", "出生", "籍贯", "户籍", "现住",
+               "证件", "职务", "服务", "工作", "住所")
 _STOP = (
     r"(?=$|[^\u4e00-\u9fa5]|"
-    + _alternation(HONORIFICS + FIELD_WORDS)
+    + _alternation(HONORIFICS + FIELD_WORDS + ROLE_WORDS)
     + "|"
     + _PREDICATE
     + ")"
 )
+_ENGLISH = r"(?i:(?<![A-Za-z])(?:" + _alternation(ENGLISH_LABELS) + r"))\s*(?:[:：=]|No\.?)?\s*"
+_SPACE = "[ \t\u3000]"
+# list and pair continuation after a name: 、 ， / 和 与 及 跟 同 or spaces
+_CONTINUE = re.compile(r"(?:[、，,/;；]|[和与及跟同]|" + _SPACE + "{1,3})" + _SPACE + "?(?P<pii>" + _ANY_NAME + ")")
+
+# pattern order = trust order (see _merge); per pattern: how a match is validated
+#   role: after a role word: any surname; trimmed; refused only if it is an ordinary word
+#   plain: plausible with a common surname
+_ALONE = re.compile(
+    r"(?<![^\x00\n])" + _SPACE + "*(?P<pii>" + _ANY_NAME + ")(?:" + _SPACE
+    + r"*(?:[（(][\u4e00-\u9fa5]{1,6}[）)])?" + _SPACE + r"*(?![^\x00\n])|(?=[，,、；;：:]))")
 
 
 class PersonNameRecognizer(ChineseRecognizer):
     ENTITY = "CN_PERSON_NAME"
-    HEADER_HINTS = ("姓名", "名字", "联系人", "申请人", "户主", "name")
-    prefilter = _alternation(ROLE_WORDS + HONORIFICS) + "|" + _PREDICATE
+    HEADER_HINTS = ("姓名", "名字", "联系人", "申请人", "户主", "负责人", "经办人", "收件人", "name")
+    prefilter = (_alternation(ROLE_WORDS + HONORIFICS) + "|" + _PREDICATE + "|(?i:" + _alternation(ENGLISH_LABELS)
+                 + ")|^" + _SPACE + "*" + _ANY_NAME + "(?:" + _SPACE + "*(?:[（(].*[）)])?" + _SPACE + "*$|[，,、；;：:])")
     cell_regex = NAME_REGEX
     score = 0.7
 
@@ -76,39 +133,49 @@ class PersonNameRecognizer(ChineseRecognizer):
         not_clause = f"(?![{_CLAUSE_SURNAMES}]{_SURNAME}{_HAN})"
         super().__init__(
             [
-                Pattern("name_after_role", _ROLE_PREFIX + "(?P<pii>" + NAME_REGEX + ")" + _STOP, 0.8),
+                Pattern("name_after_role", _ROLE_PREFIX + "(?P<pii>" + _ANY_NAME + ")" + _STOP, 0.8),
                 # after a role word, a three-character name may run into any next word
                 # ("当事人谷春敏持护照"); tried only where the pattern above found nothing
-                Pattern("name_after_role_3", _ROLE_PREFIX + "(?P<pii>" + _SURNAME + _HAN + "{2})", 0.6),
+                Pattern("name_after_role_3", _ROLE_PREFIX + "(?P<pii>" + _ANY_SURNAME + _HAN + "{2})", 0.6),
+                Pattern("name_after_english_label", _ENGLISH + "(?P<pii>" + _ANY_NAME + ")", 0.7),
                 Pattern(
                     "name_before_honorific",
-                    not_clause + NAME_REGEX + "(?=" + _alternation(HONORIFICS) + ")",
+                    not_clause + "(?P<pii>" + _ANY_NAME + ")(?=" + _alternation(HONORIFICS) + ")",
                     0.7,
                 ),
                 Pattern(
                     "name_before_predicate",
-                    not_clause + NAME_REGEX + "(?=" + _PREDICATE + ")",
+                    not_clause + "(?P<pii>" + _ANY_NAME + ")(?=" + _PREDICATE + ")",
                     0.6,
                 ),
+                Pattern("name_alone", _ALONE.pattern, 0.6),
+                # "请和燕先生": 和 + Mr. Yan, or Mr. 和燕? Both readings are covered by
+                # taking the two characters (the surname operator keeps the first)
+                Pattern("clause_surname_before_honorific",
+                        f"(?P<pii>[{_CLAUSE_SURNAMES}]{_SURNAME})(?=" + _alternation(HONORIFICS) + ")", 0.5),
             ]
         )
-
-    def validate_result(self, pattern_text: str) -> bool:
-        # the given name must not repeat the surname's clause characters only
-        return len(pattern_text) >= 2
+        self._kinds = ("role", "role", "role", "plain", "plain", "alone", "any")
 
     # what a cell must contain for each pattern to match in it (RE2; \\p{Nd} is what
     # Python's \\d matches): the table path runs each pattern on those cells only
     _ANCHORS = (_alternation(ROLE_WORDS),) * 2 + (
-        _alternation(HONORIFICS), _alternation(PREDICATES) + r"|于\p{Nd}")
+        "(?i:" + _alternation(ENGLISH_LABELS) + ")",
+        _alternation(HONORIFICS), _alternation(PREDICATES) + r"|于\p{Nd}",
+        "(?m)^" + _SPACE + "*" + _ANY_NAME + "(?:" + _SPACE + "*(?:[（(].*[）)])?" + _SPACE + "*$|[，,、；;：:])",
+    ) + (_alternation(HONORIFICS),)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return len(pattern_text) >= 2
 
     def find(self, text):
-        return self._merge(self._spans_of(compiled, text) for compiled in self._compiled)
+        return self._finish(text, self._merge(self._spans_of(i, compiled, text)
+                                              for i, compiled in enumerate(self._compiled)))
 
     def find_joined(self, text):
         """``find`` over cells joined by NUL, each pattern run only on the cells that
-        hold its anchor (role word, honorific, predicate; no pattern reaches over a
-        NUL), its matches mapped back to positions in ``text``: the same spans."""
+        hold its anchor (role word, honorific, predicate, label; no pattern reaches
+        over a NUL), its matches mapped back to positions in ``text``: the same spans."""
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -120,11 +187,12 @@ class PersonNameRecognizer(ChineseRecognizer):
         np.cumsum([len(c) + 1 for c in cells[:-1]], out=starts[1:])
         array = pa.array(cells, type=pa.large_string())
 
-        def spans(compiled, anchor):
+        def spans(index, compiled, anchor):
             positions = np.flatnonzero(pc.match_substring_regex(array, anchor).to_numpy(zero_copy_only=False))
             if not len(positions):
                 return []
-            found = self._spans_of(compiled, "\x00".join([cells[p] for p in positions.tolist()]))
+            sub = "\x00".join([cells[p] for p in positions.tolist()])
+            found = self._spans_of(index, compiled, sub)
             if not found:
                 return []
             local = np.zeros(len(positions), dtype=np.int64)
@@ -134,13 +202,80 @@ class PersonNameRecognizer(ChineseRecognizer):
             shift = (starts[positions[cell]] - local[cell]).tolist()
             return [(s + d, e + d) for (s, e), d in zip(found, shift)]
 
-        return self._merge(spans(compiled, anchor) for compiled, anchor in zip(self._compiled, self._ANCHORS))
+        return self._finish(text, self._merge(
+            spans(i, compiled, anchor) for i, (compiled, anchor) in enumerate(zip(self._compiled, self._ANCHORS))))
 
-    @staticmethod
-    def _spans_of(compiled, text):
-        if "pii" in compiled.groupindex:
-            return [m.span("pii") for m in compiled.finditer(text)]
-        return [m.span() for m in compiled.finditer(text)]
+    def _spans_of(self, index, compiled, text):
+        kind = self._kinds[index]
+        out = []
+        for match in compiled.finditer(text):
+            start, end = match.span("pii")
+            if kind == "role":
+                start, end = _trim(text, start, end, role=True)
+                if end - start < 2 or _word_not_name(text[start:end]):
+                    continue
+            elif kind == "plain":
+                start, end = _trim(text, start, end, role=False)
+                if end - start < 2 or not plausible_name(text[start:end], rare=True) or _inside_word(text, start):
+                    continue
+            elif kind == "alone" and not plausible_name(text[start:end], strict=True, rare=True):
+                continue
+            out.append((start, end))
+        return out
+
+    def _finish(self, text, spans):
+        """Names in lists and pairs next to the names found: 张三、李四和王五."""
+        if not spans:
+            return []
+        starts = [s for s, _, _, _ in spans]
+        result = list(spans)
+        queue = [e for _, e, _, _ in spans]
+        seen = set(starts)
+        while queue:
+            end = queue.pop()
+            match = _CONTINUE.match(text, end)
+            if not match:
+                continue
+            start, stop = _trim(text, *match.span("pii"), role=False)
+            candidate = text[start:stop]
+            if stop - start < 2 or start in seen or not plausible_name(candidate, rare=True):
+                continue
+            # the list goes on only where the name ends at a boundary or another list separator
+            if stop < len(text) and "\u4e00" <= text[stop] <= "\u9fa5" and not _ends_at_word(text, stop):
+                continue
+            seen.add(start)
+            result.append((start, stop, self.ENTITY, 1.0))
+            queue.append(stop)
+        # and backwards: the first names of a list whose last one was found
+        # ("简彤强、舒云同志", "同意麻玉珍、杜勇两名同志")
+        queue = [s for s, _, _, _ in result]
+        while queue:
+            start = queue.pop()
+            if start < 3 or text[start - 1] not in "、，,和与及/":
+                continue
+            sep = start - 1
+            for length in (3, 2, 4):
+                begin = sep - length
+                if begin < 0:
+                    continue
+                candidate = text[begin:sep]
+                before = text[begin - 1:begin] if begin else ""
+                at_edge = not before or not ("\u4e00" <= before <= "\u9fa5") or \
+                    text[max(0, begin - 2):begin] in ordinary_words() or before in _CLAUSE_SURNAMES
+                if at_edge and begin not in seen and plausible_name(candidate, rare=True):
+                    seen.add(begin)
+                    result.append((begin, sep, self.ENTITY, 1.0))
+                    queue.append(begin)
+                    break
+        if len(result) == len(spans):
+            return spans
+        result.sort()
+        kept = []
+        for span in result:
+            if kept and span[0] < kept[-1][1]:
+                continue
+            kept.append(span)
+        return kept
 
     def _merge(self, per_pattern):
         # patterns are in order of trust: a later one only adds names where no
@@ -166,3 +301,53 @@ class PersonNameRecognizer(ChineseRecognizer):
                 else:
                     starts, ends = new_starts, new_ends
         return [(s, e, self.ENTITY, 1.0) for s, e in zip(starts, ends)]
+
+
+_STOP_RE = re.compile(_STOP)
+_ROLE_STARTS = frozenset(w for w in ROLE_WORDS if len(w) in (2, 3))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_not_name(candidate: str) -> bool:
+    """After a role word only a common word or thing is refused (not a place: 金东 is
+    a district and a name)."""
+    from .name_data import EXTRA_NOT_NAMES, ROLE_LIKE, dictionary, PERSON_TAGS
+
+    if candidate in EXTRA_NOT_NAMES or candidate in ROLE_LIKE or candidate[-1] in "区县市省镇乡村路街局院所厅站馆校厂店司之":
+        return True
+    if candidate[:2] in _ROLE_STARTS or candidate[:3] in _ROLE_STARTS:
+        return True
+    freq, tag = dictionary().get(candidate, (0, "nr"))
+    return tag not in PERSON_TAGS and freq >= 50
+
+
+def _ends_at_word(text: str, end: int) -> bool:
+    """A name may end at ``end``: a stop word follows, a list separator, or a word."""
+    if _STOP_RE.match(text, end):
+        return True
+    return text[end:end + 1] in "和与及等" or text[end:end + 2] in ordinary_words()
+
+
+def _inside_word(text: str, start: int) -> bool:
+    """The candidate's first character ends a word with the one(s) before it
+    (律师|代为, 王老吉|凉茶)."""
+    if start > 0 and text[start - 1] not in _CLAUSE_SURNAMES and text[start - 1:start + 1] in ordinary_words():
+        return True  # (a clause character before it, 请|安然桂, opens the name's clause instead)
+    from .name_data import EXTRA_NOT_NAMES
+
+    return any(text[max(0, start - back):start + 1] in EXTRA_NOT_NAMES for back in (1, 2, 3) if start >= back)
+
+
+def _trim(text: str, start: int, end: int, role: bool):
+    """Fix a candidate's edges with the dictionary: drop a last character that starts a
+    word with the next one ("李娜出|示" → 李娜), and a first character that ends a word
+    with the previous one ("感|谢程林" → 程林)."""
+    words = ordinary_words()
+    if not role and start > 0 and end - start >= 3 and text[start - 1:start + 1] in words \
+            and surname_of(text[start + 1:end]):
+        start += 1
+    surname = surname_of(text[start:end], rare=True) or text[start:start + 1]
+    if end - start - len(surname) == 2 and end < len(text) and not _STOP_RE.match(text, end):
+        if text[end - 1:end + 1] in words or (text[end - 1] in "和与及等" and surname_of(text[end:end + 2])):
+            end -= 1
+    return start, end
