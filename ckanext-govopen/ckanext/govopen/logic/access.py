@@ -201,18 +201,51 @@ def protect_many(actor: ot.Actor, pkg_dicts: list) -> None:
         protect_dataset(actor, p, grants)
 
 
+def _location(res: Any) -> tuple:
+    """Which file or link a resource (dict or model) names."""
+    get = res.get if isinstance(res, dict) else (lambda k: getattr(res, k, None))
+    url_type, url = get("url_type") or "", get("url") or ""
+    if url_type == "upload":
+        return ("upload", url.rsplit("/", 1)[-1])
+    return (url_type, url)
+
+
+def decide_copy(actor: ot.Actor, pkg: model.Package, res_copy: dict,
+                grants: Optional[list] = None) -> ot.Decision:
+    """The DATA answer for a stored copy of a resource (activity data, an index's
+    data_dict): asked per resource on the CURRENT dataset and the resource's current
+    gate state, and only for the file/link the copy names: a copy whose URL is not the
+    resource's current (passed) one is refused (an old pending link never passed)."""
+    from ..publication import state
+    current = model.Resource.get(res_copy.get("id") or "") if res_copy.get("id") else None
+    if current is None or current.package_id != pkg.id:
+        return ot.decide(actor, dataset_value(pkg), ot.DATA,
+                         ot.Resource(id=res_copy.get("id") or "", publication_passed=False),
+                         grants or (), now_utc())
+    d = decide_data(actor, pkg, {"id": current.id}, grants)
+    if d.allowed and state.gate_enabled() and res_copy.get("url") \
+            and _location(res_copy) != _location(current):
+        return ot.decide(actor, dataset_value(pkg), ot.DATA,
+                         ot.Resource(id=current.id, publication_passed=False), grants or (),
+                         now_utc())
+    return d
+
+
 def protect_nested(actor: ot.Actor, obj: Any) -> Any:
     """Walk any structure (activity data, diffs) and protect every package dict
-    found in it (a dict with 'resources' and 'id')."""
+    found in it (a dict with 'resources' and 'id'), per resource (issue 12, finding 4:
+    a pending link of an open dataset is withheld like in package_show)."""
     if isinstance(obj, dict):
         if isinstance(obj.get("resources"), list) and "id" in obj and "owner_org" in obj:
             pkg = model.Package.get(obj["id"])
             # decide on the current dataset, not on the (old) copy
             if pkg is not None:
-                d = decide_data(actor, pkg)
-                if not d.allowed:
-                    for res in obj["resources"]:
-                        if isinstance(res, dict):
+                ds = dataset_value(pkg)
+                grants = grants_for(actor, [ds.id]) if ot.grants_matter(ds) else []
+                for res in obj["resources"]:
+                    if isinstance(res, dict):
+                        d = decide_copy(actor, pkg, res, grants)
+                        if not d.allowed:
                             _strip_resource(res, d)
             else:
                 protect_dataset(actor, obj)
@@ -222,6 +255,37 @@ def protect_nested(actor: ot.Actor, obj: Any) -> Any:
         for v in obj:
             protect_nested(actor, v)
     return obj
+
+
+def withholds_any(actor: ot.Actor, pkg: model.Package) -> bool:
+    """Whether the actor may not have the data of the dataset or of one of its active
+    resources (a textual diff of it may then carry a withheld URL)."""
+    ds = dataset_value(pkg)
+    grants = grants_for(actor, [ds.id]) if ot.grants_matter(ds) else []
+    if not decide_data(actor, pkg, None, grants).allowed:
+        return True
+    return any(not decide_data(actor, pkg, {"id": r.id}, grants).allowed
+               for r in pkg.resources if r.state == "active")
+
+
+def public_urls(pkg: model.Package, actor: ot.Actor) -> set:
+    """The URLs (as stored and as download links) of the resources whose data the
+    actor may have: what a search row's ``res_url`` may show."""
+    ds = dataset_value(pkg)
+    grants = grants_for(actor, [ds.id]) if ot.grants_matter(ds) else []
+    out = set()
+    for r in pkg.resources:
+        if r.state == "active" and decide_data(actor, pkg, {"id": r.id}, grants).allowed:
+            if r.url:
+                out.add(r.url)
+            out.add("/resource/%s/" % r.id)
+    return out
+
+
+def url_allowed(url: Any, allowed: set) -> bool:
+    if not isinstance(url, str) or not url:
+        return True
+    return url in allowed or any(a.startswith("/resource/") and a in url for a in allowed)
 
 
 def lang_message(decision: ot.Decision) -> str:

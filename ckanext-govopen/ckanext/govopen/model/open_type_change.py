@@ -1,4 +1,6 @@
-"""The open-type change log: who changed a dataset's open type, when, old → new, why."""
+"""The type change log: who changed a dataset's open type or share type (``field``),
+when, old → new, why. (The columns keep their first names: ``old_open_type`` /
+``new_open_type`` hold the values of ``field``.)"""
 import datetime as dt
 import uuid
 
@@ -12,6 +14,7 @@ class OpenTypeChange(tk.BaseModel):
 
     id = Column(UnicodeText, primary_key=True, default=lambda: str(uuid.uuid4()))
     package_id = Column(UnicodeText, nullable=False)
+    field = Column(UnicodeText, nullable=False, default="open_type", server_default="open_type")
     user_id = Column(UnicodeText, nullable=True)
     created = Column(DateTime, nullable=False, default=dt.datetime.utcnow)
     old_open_type = Column(UnicodeText, nullable=True)
@@ -22,6 +25,10 @@ class OpenTypeChange(tk.BaseModel):
 
     def as_dict(self):
         return {"id": self.id, "package_id": self.package_id, "user_id": self.user_id,
+                "field": self.field or "open_type",
                 "created": self.created.isoformat() if self.created else None,
                 "old_open_type": self.old_open_type, "new_open_type": self.new_open_type,
-                "reason": self.reason}
+                "reason": self.reason,
+                # the values under the field's own name as well
+                "old_" + (self.field or "open_type"): self.old_open_type,
+                "new_" + (self.field or "open_type"): self.new_open_type}

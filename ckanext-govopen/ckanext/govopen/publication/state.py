@@ -22,6 +22,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..domain import open_types as ot
+from .. import audit
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,26 @@ def _res_get(res: Any, key: str):
     return getattr(res, key, None)
 
 
+TYPE_MARK = "|type:"
+
+
 def fingerprint(res: Any) -> str:
+    """Which file/link a resource has now, and as what it is served: upload (name +
+    upload time) or URL, then its declared type (mimetype and format). A change of
+    any of them is a new file for the gate (issue 12, finding 2: a passed CSV patched
+    to ``mimetype=text/html`` must leave the public until it passes again)."""
+    mimetype = (_res_get(res, "mimetype") or "").strip().lower()
+    fmt = (_res_get(res, "format") or "").strip().lower()
+    return "%s%s%s|%s" % (file_fingerprint(res), TYPE_MARK, mimetype, fmt)
+
+
+def same_file(stored_fingerprint: Optional[str], res: Any) -> bool:
+    """The stored fingerprint names the resource's current file/link (its type may
+    differ): the kept original can be processed again instead of a new upload."""
+    return (stored_fingerprint or "").split(TYPE_MARK, 1)[0] == file_fingerprint(res)
+
+
+def file_fingerprint(res: Any) -> str:
     """Which file/link a resource has now: upload (name + upload time) or URL."""
     url_type = _res_get(res, "url_type") or ""
     url = _res_get(res, "url") or ""
@@ -135,16 +155,25 @@ def value_of(row, res: Any = None) -> ot.Publication:
     current = res is None or row.fingerprint == fingerprint(res)
     review = row.review or {}
     signed = bool(review.get("signed_at")) and review.get("token") == row.token
+    types = types_of(row.package_id)
     return ot.Publication(state=row.state, current=current,
                           residual_passed=bool((report.get("residual") or {}).get("passed")),
                           needs_attestation=row.kind in (KIND_FILE, KIND_LINK),
                           review_signed=signed, reviewed_open_type=review.get("open_type"),
-                          open_type=open_type_of(row.package_id))
+                          open_type=types.get("open_type"),
+                          reviewed_share_type=review.get("share_type"),
+                          share_type=types.get("share_type"))
+
+
+def types_of(package_id: Optional[str]) -> dict:
+    """The entry's open type and share type now (the review attests both)."""
+    pkg = model.Package.get(package_id) if package_id else None
+    extras = (pkg.extras or {}) if pkg is not None else {}
+    return {"open_type": extras.get("open_type"), "share_type": extras.get("share_type")}
 
 
 def open_type_of(package_id: Optional[str]) -> Optional[str]:
-    pkg = model.Package.get(package_id) if package_id else None
-    return pkg.extras.get("open_type") if pkg is not None else None
+    return types_of(package_id).get("open_type")
 
 
 def resource_passed(res: Any) -> Optional[bool]:
@@ -157,11 +186,14 @@ def resource_passed(res: Any) -> Optional[bool]:
     obj = model.Resource.get(rid)
     if obj is None:
         return False
+    # Asked while CKAN indexes the entry, i.e. inside the session's before_commit: no
+    # autoflush there, and never a rollback (that would end the caller's transaction and
+    # CKAN's commit would fail with a 500 — found by an outside test).
     try:
-        row = get_row(rid)
+        with model.Session.no_autoflush:
+            row = get_row(rid)
     except Exception:  # table missing (plugin not migrated): fail closed
         log.exception("govopen_publication not readable")
-        model.Session.rollback()
         return False
     return ot.publication_passed(value_of(row, obj))
 
@@ -173,7 +205,7 @@ HISTORY_ACTIONS = ("uploaded", "requeued", "succeeded", "failed", "reviewed", "w
                    "published", "policy_changed")
 #: what of an event's detail the history shows (never paths, notes or checklists)
 HISTORY_DETAIL = ("policy_version", "version", "report_hash", "code", "reason", "kind",
-                  "old_open_type", "new_open_type")
+                  "old_open_type", "new_open_type", "old_share_type", "new_share_type")
 
 
 def history_values(action: str, resource_id: Optional[str], package_id: Optional[str],
@@ -235,6 +267,7 @@ def record(action: str, resource_id: Optional[str], package_id: Optional[str],
     from ..model import PublicationEvent
     model.Session.add(PublicationEvent(resource_id=resource_id, package_id=package_id,
                                        user_id=user_id, action=action, detail=detail or None))
+    audit.record(model.Session, user_id, "publication." + action, resource_id or package_id, dict(detail, package_id=package_id, resource_id=resource_id))
     values = history_values(action, resource_id, package_id, user_id, detail)
     if values is not None:
         model.Session.execute(activity_table().insert().values(**values))
@@ -286,7 +319,10 @@ def _link_report(res) -> dict:
 
 def reset(row, res, pkg, user_id: Optional[str], reason: str) -> None:
     """Start the gate over for the resource's current file/link: new attempt token,
-    no report, no review (an old signature never carries over)."""
+    no report, no review (an old signature never carries over). The DataStore copy of the
+    previous file leaves in this same step (issue 16)."""
+    from . import datastore
+    datastore.unload(row.resource_id)
     row.token = str(uuid.uuid4())
     row.fingerprint = fingerprint(res)
     row.kind = kind_for(res)
@@ -309,7 +345,8 @@ def reset(row, res, pkg, user_id: Optional[str], reason: str) -> None:
             row.original_path = None
             row.original_name = (_res_get(res, "url") or "").rsplit("/", 1)[-1] or None
             row.uploaded_by = user_id
-    record({"policy": "requeued", "rerun": "requeued"}.get(reason, "uploaded"), res.id, pkg.id,
+    record({"policy": "requeued", "rerun": "requeued", "type": "requeued"}.get(reason, "uploaded"),
+           res.id, pkg.id,
            user_id, kind=row.kind, fingerprint=row.fingerprint, token=row.token, reason=reason)
 
 
@@ -330,7 +367,17 @@ def sync_package(package_id: str, context: dict, files_ready: bool) -> list:
             row = Publication(resource_id=res.id, package_id=pkg.id, fingerprint="")
             model.Session.add(row)
         if row.fingerprint != fingerprint(res):
-            reset(row, res, pkg, uid, "upload")
+            if row.fingerprint and same_file(row.fingerprint, res) and (
+                    row.original_path or kind_for(res) == KIND_LINK):
+                # the same file declared as another type: withdrawn, processed again
+                was_passed = ot.publication_passed(value_of(row))
+                reset(row, res, pkg, uid, "type")
+                if was_passed:
+                    record("withdrawn", res.id, pkg.id, uid, reason="type_changed")
+                if row.kind != KIND_LINK:
+                    ready.append(row)
+            else:
+                reset(row, res, pkg, uid, "upload")
         if files_ready and row.kind != KIND_LINK and row.state == ot.PUB_QUEUED \
                 and not row.original_path:
             if take_file(row):
@@ -338,11 +385,12 @@ def sync_package(package_id: str, context: dict, files_ready: bool) -> list:
     return ready
 
 
-def note_open_type_change(package_id: str, old: Optional[str], new: Optional[str],
-                          context: dict) -> None:
-    """A widened open type takes back files whose review was signed for the narrower
-    one (``open_types.review_covers``): record them as withdrawn, so the history says
-    why they stopped being public and the reviewer knows to sign again."""
+def note_type_change(package_id: str, field: str, old: Optional[str], new: Optional[str],
+                     context: dict) -> None:
+    """A widened open type or share type takes back files whose review was signed for
+    the narrower one (``open_types.review_covers``; the withdrawal itself is the
+    policy's answer, read from the stored review): record them as withdrawn, so the
+    history says why they stopped being public and the reviewer knows to sign again."""
     pkg = model.Package.get(package_id)
     if pkg is None or not gate_enabled():
         return
@@ -350,10 +398,18 @@ def note_open_type_change(package_id: str, old: Optional[str], new: Optional[str
     resources = [r for r in pkg.resources if r.state == "active"]
     for res_id, row in rows_for([r.id for r in resources]).items():
         value = value_of(row)
-        if value.review_signed and ot.review_covers(value.reviewed_open_type, old) \
-                and not ot.review_covers(value.reviewed_open_type, new):
-            record("withdrawn", res_id, pkg.id, uid, reason="open_type_widened",
-                   old_open_type=old, new_open_type=new)
+        reviewed = value.reviewed_share_type if field == "share_type" else value.reviewed_open_type
+        if value.review_signed and ot.review_covers(reviewed, old, field) \
+                and not ot.review_covers(reviewed, new, field):
+            record("withdrawn", res_id, pkg.id, uid, reason="%s_widened" % field,
+                   **{"old_" + field: old, "new_" + field: new})
+            from . import datastore  # issue 16: its DataStore copy leaves with it
+            datastore.unload(res_id)
+
+
+def note_open_type_change(package_id: str, old: Optional[str], new: Optional[str],
+                          context: dict) -> None:
+    note_type_change(package_id, "open_type", old, new, context)
 
 
 def take_file(row) -> bool:
@@ -380,16 +436,28 @@ def enqueue(rows: Iterable) -> None:
             log.exception("could not enqueue the publication job of %s", row.resource_id)
 
 
+#: What rq says of a job that no worker will start again.
+_JOB_ENDED = ("finished", "failed", "stopped", "canceled")
+
+
 def _job_lost(row) -> bool:
-    """The queue no longer holds the row's job (never enqueued because Redis was down,
-    or Redis was emptied or restarted: ours keeps nothing on disk), so no worker will
-    ever run it. Unknown (Redis unreachable now) counts as not lost."""
+    """No worker will ever run the row's job: the queue no longer holds it (never
+    enqueued because Redis was down, or Redis was emptied or restarted: ours keeps
+    nothing on disk), or it holds it as ended although the row still says queued (a
+    worker of another site or an older deployment on the same Redis and queue took it
+    and never wrote to our database). Unknown (Redis unreachable now) counts as not lost."""
     if not row.rq_job_id:
         return True
     try:
         from ckan.lib.redis import connect_to_redis
+        from rq.exceptions import NoSuchJobError
         from rq.job import Job
-        return not Job.exists(row.rq_job_id, connection=connect_to_redis())
+        try:
+            job = Job.fetch(row.rq_job_id, connection=connect_to_redis())
+        except NoSuchJobError:
+            return True
+        status = job.get_status(refresh=False)
+        return str(getattr(status, "value", status)) in _JOB_ENDED
     except Exception:
         log.warning("cannot ask Redis for job %s", row.rq_job_id, exc_info=True)
         return False

@@ -61,12 +61,13 @@ def download(package_type: str = "dataset", id: str = "", resource_id: str = "",
         upload = uploader.get_resource_uploader({"id": res_obj.id, "url": res_obj.url,
                                                  "url_type": "upload"})
         filepath = upload.get_path(res_obj.id)
+        # type and disposition from the file name the gate checked (res_obj.url is in
+        # its fingerprint), never from the patchable mimetype nor the URL's filename
+        from .serving import send_stored
         try:
-            resp = flask.send_file(filepath, download_name=filename or res_obj.url)
+            resp = send_stored(filepath, res_obj.url)
         except FileNotFoundError:
             return tk.abort(404, tk._("Resource data not found"))
-        if res_obj.mimetype:
-            resp.headers["Content-Type"] = res_obj.mimetype
         signals.resource_download.send(resource_id)
         return resp
     if not res_obj.url:
