@@ -19,7 +19,15 @@ export TEST_DB_NAME ?= govopen_test
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 export JURISDICTION ?= demo
 
-.PHONY: run test venv system test-db config clean-demo
+.PHONY: run test venv system test-db config clean-demo messages
+
+# The compiled message catalog is a build product: only the .po is kept in git, so that work
+# on several branches merges as text.
+MO := ckanext-govopen/ckanext/govopen/i18n/zh_Hans_CN/LC_MESSAGES/ckanext-govopen.mo
+$(MO): $(MO:.mo=.po) $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+messages: $(MO)
 
 # The venv is rebuilt when a requirement changes; the stamp records the last good install.
 $(VENV)/.installed: requirements.txt requirements-dev.txt setup.py
@@ -39,12 +47,12 @@ venv: $(VENV)/.installed
 system:
 	bash scripts/ensure_system.sh
 
-config: venv
+config: venv $(MO)
 	$(BIN)/python scripts/write_config.py
 
-run: venv system
+run: venv system $(MO)
 	bash scripts/run.sh
 
-test: venv
+test: venv $(MO)
 	bash scripts/ensure_system.sh --browser
 	bash scripts/test.sh

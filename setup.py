@@ -31,6 +31,7 @@ setup(
         "ckan.plugins": [
             "govopen = ckanext.govopen.plugin:GovOpenPlugin",
             "govopen_search = ckanext.govopen.search.plugin:GovOpenSearchPlugin",
+            "govopen_chart_view = ckanext.govopen.chart_view:GovOpenChartViewPlugin",
         ],
         "ckan.rdf.profiles": [
             "govopen = ckanext.govopen.dcat_profile:GovOpenDCATProfile",

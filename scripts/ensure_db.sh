@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Creates the database role and a database if they do not exist yet (idempotent).
-#   scripts/ensure_db.sh DBNAME
+#   scripts/ensure_db.sh DBNAME [--fresh]
+# --fresh drops DBNAME first (test databases only: every run starts from the migrations,
+# so a test database left behind by older code cannot hide a migration that fails).
 set -euo pipefail
 DB_NAME=$1
+FRESH=${2:-}
 DB_HOST=${DB_HOST:-127.0.0.1}
 DB_PORT=${DB_PORT:-5432}
 DB_USER=${DB_USER:-govopen}
@@ -20,6 +23,9 @@ as_super() {
 
 if [ "$(as_super -c "select 1 from pg_roles where rolname = '$DB_USER'")" != 1 ]; then
   as_super -c "create role \"$DB_USER\" login createdb password '$DB_PASSWORD'" >/dev/null
+fi
+if [ "$FRESH" = --fresh ]; then
+  as_super -c "drop database if exists \"$DB_NAME\" with (force)" >/dev/null
 fi
 if [ "$(as_super -c "select 1 from pg_database where datname = '$DB_NAME'")" != 1 ]; then
   as_super -c "create database \"$DB_NAME\" owner \"$DB_USER\" encoding 'UTF8' template template0" >/dev/null

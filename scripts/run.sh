@@ -9,6 +9,8 @@ mkdir -p var/log var/run
 
 bash scripts/ensure_db.sh "$DB_NAME"
 $BIN/python scripts/write_config.py "$INI"
+# issue 16: the DataStore's database, read-only role and permissions
+bash scripts/ensure_datastore.sh "$INI" "${DATASTORE_DB:-${DB_NAME}_datastore}"
 
 echo "[govopen] migrating the database" >&2
 $BIN/ckan -c "$INI" db init >var/log/db.log 2>&1 || { cat var/log/db.log; exit 1; }
@@ -30,6 +32,8 @@ echo $! >var/run/smtp.pid
 
 echo "[govopen] loading demo data (only the first time)" >&2
 $BIN/ckan -c "$INI" govopen demo load
+# issue 16: every table that passed the gate in the DataStore, nothing else (idempotent)
+$BIN/ckan -c "$INI" govopen datastore-sync >>var/log/db.log 2>&1 || echo "[govopen] datastore-sync failed: var/log/db.log" >&2
 
 $BIN/ckan -c "$INI" jobs worker >var/log/worker.log 2>&1 &
 echo $! >var/run/worker.pid

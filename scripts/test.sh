@@ -11,7 +11,15 @@ BIN=.venv/bin
 TEST_DB_NAME=${TEST_DB_NAME:-govopen_test}
 export CKAN_SQLALCHEMY_URL=${CKAN_SQLALCHEMY_URL:-postgresql://${DB_USER:-govopen}:${DB_PASSWORD:-govopen}@${DB_HOST:-127.0.0.1}:${DB_PORT:-5432}/$TEST_DB_NAME}
 
-bash scripts/ensure_db.sh "$TEST_DB_NAME" || exit 1
+if [ "$TEST_DB_NAME" = "${DB_NAME:-govopen}" ]; then
+  echo "[govopen] TEST_DB_NAME must differ from the demo database" >&2; exit 1
+fi
+bash scripts/ensure_db.sh "$TEST_DB_NAME" --fresh || exit 1
+# issue 16: the tests' own DataStore database (never the demo one) with its read-only role
+DS=postgresql://${DB_USER:-govopen}:${DB_PASSWORD:-govopen}@${DB_HOST:-127.0.0.1}:${DB_PORT:-5432}/${TEST_DB_NAME}_datastore
+export CKAN_DATASTORE_WRITE_URL=${CKAN_DATASTORE_WRITE_URL:-$DS}
+export CKAN_DATASTORE_READ_URL=${CKAN_DATASTORE_READ_URL:-postgresql://${DS_RO_USER:-govopen_ro}:${DS_RO_PASSWORD:-govopen_ro}@${DB_HOST:-127.0.0.1}:${DB_PORT:-5432}/${TEST_DB_NAME}_datastore}
+bash scripts/ensure_datastore.sh test-govopen.ini "${TEST_DB_NAME}_datastore" || exit 1
 $BIN/ckan -c test-govopen.ini db init >/tmp/govopen-test-dbinit.log 2>&1 \
   || { cat /tmp/govopen-test-dbinit.log; exit 1; }
 

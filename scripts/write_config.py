@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "config" / "ckan.ini.template"
 
-DEFAULT_PLUGINS = "govopen_search activity scheming_datasets govopen dcat datatables_view"
+DEFAULT_PLUGINS = ("govopen_search activity scheming_datasets govopen dcat datastore datatables_view "
+                   "govopen_chart_view")
 
 
 def existing_secrets(path: Path) -> dict:
@@ -32,6 +33,17 @@ def existing_secrets(path: Path) -> dict:
     if jwt.startswith("string:"):
         found["JWT_SECRET"] = jwt[len("string:"):]
     return found
+
+
+def datastore_urls(env) -> dict:
+    host, port = env.get("DB_HOST", "127.0.0.1"), env.get("DB_PORT", "5432")
+    db = env.get("DATASTORE_DB") or env.get("DB_NAME", "govopen") + "_datastore"
+    write = env.get("DATASTORE_WRITE_URL") or "postgresql://{u}:{p}@{h}:{port}/{n}".format(
+        u=env.get("DB_USER", "govopen"), p=env.get("DB_PASSWORD", "govopen"), h=host, port=port, n=db)
+    read = env.get("DATASTORE_READ_URL") or "postgresql://{u}:{p}@{h}:{port}/{n}".format(
+        u=env.get("DS_RO_USER", "govopen_ro"), p=env.get("DS_RO_PASSWORD", "govopen_ro"), h=host,
+        port=port, n=db)
+    return {"DATASTORE_WRITE_URL": write, "DATASTORE_READ_URL": read}
 
 
 def main(argv):
@@ -54,6 +66,9 @@ def main(argv):
         "PLUGINS": env.get("CKAN_PLUGINS", DEFAULT_PLUGINS),
         "JURISDICTION": env.get("JURISDICTION", "demo"),
         "SMTP_SERVER": env.get("SMTP_SERVER", "127.0.0.1:8025"),
+        # issue 16: the DataStore's own database (DATASTORE_DB, default <DB_NAME>_datastore),
+        # written as DB_USER, read as the read-only DS_RO_USER
+        **datastore_urls(env),
     }
     text = string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(values)
     Path(values["STORAGE_PATH"]).mkdir(parents=True, exist_ok=True)

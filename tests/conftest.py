@@ -10,7 +10,8 @@ Run with ``pytest --ckan-ini=test-govopen.ini`` (CKAN's pytest plugin supplies
                       CKAN's own clean_db runs core migrations only.
 ``plugin_migrations`` the list of plugin names migrated by ``clean_db``.
 ``sysadmin``          a sysadmin user dict (the competent authority, 主管部门).
-``make_user``         factory: ``make_user(kind="citizen"|"enterprise"|None)`` → user dict.
+``make_user``         factory: ``make_user(kind="citizen"|"enterprise"|None, verified=True)``
+                      → user dict (verified: counts as a verified requester).
 ``make_org``          factory: ``make_org(users=[{"name":…, "capacity":"editor"}])``.
 ``make_entry``        factory: a valid catalog entry (scheming fields) for an org;
                       keyword arguments override fields, ``resources=[…]``. Public
@@ -78,12 +79,18 @@ def sysadmin(clean_db):
 def make_user(clean_db):
     from ckan.tests import factories, helpers
 
-    def factory(kind=None, **kw):
+    def factory(kind=None, verified=True, **kw):
+        from govopen_world import VERIFIED
         user = factories.User(**kw)
+        extras = {}
         if kind:
+            extras["kind"] = kind
+        if verified:  # a verified person (issue 12 finding 8); verified=False: self-registered
+            extras["verified"] = VERIFIED
+        if extras:
             helpers.call_action("user_update", {"ignore_auth": True},
                                 **{**user, "email": user["email"],
-                                   "plugin_extras": {"govopen": {"kind": kind}}})
+                                   "plugin_extras": {"govopen": extras}})
         return user
     return factory
 

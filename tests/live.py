@@ -35,8 +35,13 @@ REDIS_URL = os.environ.get("CKAN_REDIS_URL") or "redis://127.0.0.1:6379/3"
 
 #: What a server driven by a browser needs: the portal in Chinese, as its users see it,
 #: with CSRF protection on, as in production (the forms must carry their tokens).
+#: No Gravatar (config/ckan.ini.template: the portal may not reach gravatar.com; a browser
+#: test fails on the failed request).
 BROWSER_SITE = {"ckan.locale_default": "zh_Hans_CN", "ckan.locale_order": "zh_Hans_CN en",
-                "ckan.locales_offered": "zh_Hans_CN en", "WTF_CSRF_ENABLED": "true"}
+                "ckan.locales_offered": "zh_Hans_CN en", "WTF_CSRF_ENABLED": "true",
+                # sessions in Redis as in production (config/ckan.ini.template)
+                "SESSION_TYPE": "redis", "SESSION_USE_SIGNER": "true",
+                "ckan.gravatar_default": "disabled"}
 
 # An ini read by ``ckan -c`` configures logging from that file only (``use = config:``
 # does not carry the base file's logging sections), and ``ckan`` fails without them.
@@ -87,8 +92,9 @@ class _Process:
     """A ``ckan -c INI …`` child in its own session with its output in a log file;
     it can be started again after it stopped (the log is appended to)."""
 
-    def __init__(self, args: list, log: str):
+    def __init__(self, args: list, log: str, env: Optional[Mapping[str, str]] = None):
         self.args, self.log = args, log
+        self.env = env  # None: this process's environment
         self.proc: Optional[subprocess.Popen] = None
         self._log_file = None
 
@@ -96,7 +102,8 @@ class _Process:
         self._log_file = open(self.log, "a")
         # its own session: stop() signals its process group without touching ours
         self.proc = subprocess.Popen([CKAN] + self.args, cwd=ROOT, stdout=self._log_file,
-                                     stderr=subprocess.STDOUT, env=os.environ.copy(),
+                                     stderr=subprocess.STDOUT,
+                                     env=dict(os.environ if self.env is None else self.env),
                                      start_new_session=True)
         return self
 
@@ -158,9 +165,10 @@ class _Process:
 class Server(_Process):
     """``ckan run`` on a loopback port; ``url`` is where it answers."""
 
-    def __init__(self, ini: str, port: int, log: str, threaded: bool = False):
+    def __init__(self, ini: str, port: int, log: str, threaded: bool = False,
+                 env: Optional[Mapping[str, str]] = None):
         super().__init__(["-c", ini, "run", "-H", "127.0.0.1", "-p", str(port),
-                          "--disable-reloader"] + (["--threaded"] if threaded else []), log)
+                          "--disable-reloader"] + (["--threaded"] if threaded else []), log, env)
         self.url = loopback_url(port)
 
     def wait_ready(self, timeout: float = 60) -> "Server":

@@ -37,23 +37,35 @@ PERSONAS = {
 # ------------------------------------------------------------------ the expected rules, by hand
 
 DEPT = {"member", "head"}
-APP_OPEN = {"submitted", "under_review", "extended"}
+HEAD = {"head"}
+APP_OPEN = {"submitted", "under_review", "extension_proposed", "extended"}
+OBJ_OPEN = {"submitted", "extension_proposed", "extended"}
+# issue 12, finding 6: the head's approval of an extension is the head's own act; a
+# member proposes and the head approves or rejects the proposal in a step of their own
 EXPECTED = {
     "application": {
-        "states": ["submitted", "under_review", "extended", "approved", "rejected", "withdrawn"],
+        "states": ["submitted", "under_review", "extension_proposed", "extended", "approved",
+                   "rejected", "withdrawn"],
         "actions": {
             "start_review": ({"submitted"}, DEPT, "under_review"),
-            "extend": ({"submitted", "under_review"}, DEPT, "extended"),
+            "extend": ({"submitted", "under_review"}, HEAD, "extended"),
+            "propose_extension": ({"submitted", "under_review"}, DEPT, "extension_proposed"),
+            "approve_extension": ({"extension_proposed"}, HEAD, "extended"),
+            "reject_extension": ({"extension_proposed"}, HEAD, "under_review"),
             "approve": (APP_OPEN, DEPT, "approved"),
             "reject": (APP_OPEN, DEPT, "rejected"),
             "withdraw": (APP_OPEN, {"requester"}, "withdrawn"),
         },
     },
     "share_request": {
-        "states": ["submitted", "under_review", "extended", "approved", "rejected", "withdrawn"],
+        "states": ["submitted", "under_review", "extension_proposed", "extended", "approved",
+                   "rejected", "withdrawn"],
         "actions": {
             "start_review": ({"submitted"}, DEPT, "under_review"),
-            "extend": ({"submitted", "under_review"}, DEPT, "extended"),
+            "extend": ({"submitted", "under_review"}, HEAD, "extended"),
+            "propose_extension": ({"submitted", "under_review"}, DEPT, "extension_proposed"),
+            "approve_extension": ({"extension_proposed"}, HEAD, "extended"),
+            "reject_extension": ({"extension_proposed"}, HEAD, "under_review"),
             "approve": (APP_OPEN, DEPT, "approved"),
             "reject": (APP_OPEN, DEPT, "rejected"),
             "withdraw": (APP_OPEN, {"requester"}, "withdrawn"),
@@ -75,19 +87,28 @@ EXPECTED = {
         },
     },
     "objection": {
-        "states": ["submitted", "extended", "corrected", "confirmed", "withdrawn"],
+        "states": ["submitted", "extension_proposed", "extended", "corrected", "confirmed",
+                   "withdrawn"],
         "actions": {
-            "extend": ({"submitted"}, DEPT, "extended"),
-            "correct": ({"submitted", "extended"}, DEPT, "corrected"),
-            "confirm": ({"submitted", "extended"}, DEPT, "confirmed"),
-            "withdraw": ({"submitted", "extended"}, {"requester"}, "withdrawn"),
+            "extend": ({"submitted"}, HEAD, "extended"),
+            "propose_extension": ({"submitted"}, DEPT, "extension_proposed"),
+            "approve_extension": ({"extension_proposed"}, HEAD, "extended"),
+            "reject_extension": ({"extension_proposed"}, HEAD, "submitted"),
+            "correct": (OBJ_OPEN, DEPT, "corrected"),
+            "confirm": (OBJ_OPEN, DEPT, "confirmed"),
+            "withdraw": (OBJ_OPEN, {"requester"}, "withdrawn"),
         },
     },
 }
+#: actions bound by the one-extension rule and the jurisdiction's extension settings
+EXT_ACTIONS = {"extend", "propose_extension", "approve_extension"}
 
 VALID_FIELDS = {
     "start_review": {},
     "extend": {"approver": "head", "reason": "数据量大", "days": 10},
+    "propose_extension": {"reason": "数据量大", "days": 10},
+    "approve_extension": {},
+    "reject_extension": {"comment": "无需延期"},
     "approve": {},
     "reject": {"reasons": "涉及个人信息", "legal_basis": "办法第二十条"},
     "withdraw": {"comment": "不再需要"},
@@ -108,7 +129,9 @@ EXTENDABLE = {"application", "objection"}     # share_request has no extension i
 def snap(kind, state, received="2025-09-26", **kw):
     base = dict(kind=kind, state=state, requester_id="req", department_id="dept", received_at=D(received),
                 due_date=None, id="r-1", requester_org_id="reqdept" if kind == "share_request" else None,
-                department_admin_ids={"head"})
+                department_admin_ids={"head"},
+                proposed_extension=({"reason": "数据量大", "days": 10, "proposed_by": "mem"}
+                                    if state == "extension_proposed" else None))
     base.update(kw)
     return rq.RequestSnapshot(**base)
 
@@ -148,13 +171,13 @@ def test_permission_matrix(cal, demo, kind, state, action, persona):
             call()
         assert e.value.rule == "already_decided" and not e.value.authorization
         return
-    if action == "extend" and kind not in EXTENDABLE:
+    if action in EXT_ACTIONS and kind not in EXTENDABLE:
         with pytest.raises(rq.InvalidFields) as e:
             call()
         assert e.value.rule == "extension_not_allowed"
         assert action not in rq.available_actions(request, actor, demo)
         return
-    if action == "extend" and state == "extended":
+    if action in EXT_ACTIONS and state == "extended":
         with pytest.raises(rq.InvalidFields) as e:
             call()
         assert e.value.rule == "extension_once"
@@ -190,19 +213,83 @@ def test_second_extension_refused(cal, demo):
     assert e.value.rule == "extension_once" and e.value.message_zh and e.value.message_en
 
 
-def test_extension_approver_must_be_department_head(cal, demo):
-    fields = dict(VALID_FIELDS["extend"], approver="mem")
+def test_extension_is_the_heads_own_act(cal, demo):
+    # a member can no longer extend by naming the head as approver (issue 12, finding 6)
+    fields = dict(VALID_FIELDS["extend"], approver="head")
     with pytest.raises(rq.NotPermitted) as e:
         rq.transition(snap("application", "under_review"), "extend", PERSONAS["member"], fields, NOW, cal, demo)
-    assert e.value.rule == "extension_approver_not_head" and e.value.authorization
-    # a head of ANOTHER department is not the head
-    fields = dict(VALID_FIELDS["extend"], approver="out")
+    assert e.value.rule == "role_not_allowed" and e.value.authorization
+    # a head naming another head (or anyone but themself) is refused
+    for other in ("mem", "out", "head2"):
+        with pytest.raises(rq.NotPermitted) as e:
+            rq.transition(snap("application", "under_review", department_admin_ids={"head", "head2"}),
+                          "extend", PERSONAS["head"], dict(fields, approver=other), NOW, cal, demo)
+        assert e.value.rule == "extension_approver_not_head"
+    # a head of ANOTHER department is no head here
     with pytest.raises(rq.NotPermitted):
-        rq.transition(snap("application", "under_review"), "extend", PERSONAS["member"], fields, NOW, cal, demo)
+        rq.transition(snap("application", "under_review"), "extend", PERSONAS["outsider"],
+                      dict(fields, approver="out"), NOW, cal, demo)
     # the head acting and approving himself is fine even if the glue did not list heads
     ok = rq.transition(snap("application", "under_review", department_admin_ids=()), "extend", PERSONAS["head"],
                        dict(VALID_FIELDS["extend"]), NOW, cal, demo)
-    assert ok.extended and ok.extensions == 1
+    assert ok.extended and ok.extensions == 1 and ok.event.fields["approver"] == "head"
+
+
+def test_member_proposes_head_approves_in_a_step_of_their_own(cal, demo):
+    proposed = rq.transition(snap("application", "under_review", proposed_extension=None),
+                             "propose_extension", PERSONAS["member"],
+                             {"reason": "数据量大", "days": 15}, NOW, cal, demo)
+    assert proposed.new_state == "extension_proposed" and not proposed.extended
+    assert proposed.extensions == 0 and proposed.extension_days == 0
+    assert proposed.due_date == D("2025-10-23")  # nothing extended by a proposal
+    pending = snap("application", "extension_proposed",
+                   proposed_extension={"reason": "数据量大", "days": 15, "proposed_by": "mem"})
+    # the member cannot approve their own proposal, nor can anyone outside the head
+    for who in ("member", "requester", "outsider", "sysadmin", "stranger"):
+        with pytest.raises(rq.NotPermitted):
+            rq.transition(pending, "approve_extension", PERSONAS[who], {}, NOW, cal, demo)
+    approved = rq.transition(pending, "approve_extension", PERSONAS["head"], {}, NOW, cal, demo)
+    assert approved.new_state == "extended" and approved.extended and approved.extensions == 1
+    assert approved.due_date == D("2025-11-13")
+    assert approved.event.actor_id == "head" and approved.event.actor_roles == ("department_admin",)
+    assert approved.event.fields == {"approver": "head", "reason": "数据量大", "days": 15,
+                                     "proposed_by": "mem"}
+    # one extension, whatever the path
+    for action, who, fields in (("propose_extension", "member", {"reason": "再延", "days": 5}),
+                                ("extend", "head", dict(VALID_FIELDS["extend"]))):
+        with pytest.raises(rq.InvalidFields) as e:
+            rq.transition(snap("application", "extended", extensions=1, extension_days=15), action,
+                          PERSONAS[who], fields, NOW, cal, demo)
+        assert e.value.rule == "extension_once"
+
+
+def test_head_rejects_a_proposal_and_the_clock_is_unchanged(cal, demo):
+    pending = snap("objection", "extension_proposed")
+    r = rq.transition(pending, "reject_extension", PERSONAS["head"], {"comment": "按期办理"}, NOW, cal, demo)
+    assert r.new_state == "submitted" and not r.extended and r.extensions == 0
+    assert r.event.actor_id == "head"
+    # the request can still be extended later (no extension was granted)
+    again = rq.transition(snap("objection", "submitted"), "propose_extension", PERSONAS["member"],
+                          {"reason": "需核对", "days": 5}, NOW, cal, demo)
+    assert again.new_state == "extension_proposed"
+
+
+def test_a_proposal_is_bounded_like_an_extension(cal, demo):
+    with pytest.raises(rq.InvalidFields) as e:
+        rq.transition(snap("application", "under_review"), "propose_extension", PERSONAS["member"],
+                      {"reason": "数据量大", "days": 16}, NOW, cal, demo)
+    assert e.value.rule == "extension_days_exceeded"
+    for missing in ("reason", "days"):
+        fields = {"reason": "数据量大", "days": 5}
+        del fields[missing]
+        with pytest.raises(rq.InvalidFields) as e:
+            rq.transition(snap("application", "under_review"), "propose_extension", PERSONAS["member"],
+                          fields, NOW, cal, demo)
+        assert missing in e.value.errors
+    with pytest.raises(rq.InvalidFields) as e:  # no proposal stored: nothing to approve
+        rq.transition(snap("application", "extension_proposed", proposed_extension=None),
+                      "approve_extension", PERSONAS["head"], {}, NOW, cal, demo)
+    assert e.value.rule == "extension_no_proposal"
 
 
 @pytest.mark.parametrize("missing", ["approver", "reason", "days"])
@@ -228,7 +315,7 @@ def test_extension_days_capped(cal, demo):
 def test_due_date_after_extension_counts_after_original_due(cal, demo):
     # received Fri 2025-09-26, 15 working days -> Thu 2025-10-23 (National Day skipped, 9/28 and 10/11 counted)
     # + 15 working days after 10/23: 10/24, 10/27-31, 11/3-7, 11/10-13 -> Thu 2025-11-13
-    r = rq.transition(snap("application", "under_review"), "extend", PERSONAS["member"],
+    r = rq.transition(snap("application", "under_review"), "extend", PERSONAS["head"],
                       dict(VALID_FIELDS["extend"], days=15), NOW, cal, demo)
     assert (r.new_state, r.due_date, r.extension_days, r.due_provisional) == ("extended", D("2025-11-13"), 15, False)
     assert rq.compute_due("application", D("2025-09-26"), cal, demo).date == D("2025-10-23")

@@ -85,3 +85,10 @@ def test_who_may_file_a_share_request_and_why_not():
     assert not d and d.reason_code == "share_ask_itself"
     both = ot.Actor(user_id="b", org_capacities={"dept": "editor", "other": "member"})
     assert ot.requesting_departments(both, cond) == ["other"]
+
+
+def test_the_sharing_block_is_for_departments_and_the_authority_only():
+    for actor in (OTHER, MEMBER, THIRD, OWN, ot.Actor(user_id="a", sysadmin=True)):
+        assert ot.sees_sharing(actor)
+    for actor in (ot.ANONYMOUS, CITIZEN, ot.Actor(user_id="x", kind="enterprise")):
+        assert not ot.sees_sharing(actor)

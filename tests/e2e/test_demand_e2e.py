@@ -45,6 +45,9 @@ def portal(live_portal):
         name = "requester%d_%s" % (i, uuid.uuid4().hex[:4])
         api(live_portal, "user_create", tok, name=name, email="%s@example.com" % name,
             password=live_portal["password"])
+        # only verified requesters count towards the threshold (issue 12 finding 8)
+        api(live_portal, "govopen_verification_mark", tok, user_id=name, method="email",
+            reference="e2e")
         extra.append(name)
     for ot in ("not_open", "unconditional"):
         pkg = live_portal["datasets"][ot]["pkg"]
@@ -169,7 +172,10 @@ def test_objection_extend_correct_overdue(portal, browser, shot):
     head_name = portal["users"]["dept_admin"]["name"]
     editor = _login(browser, portal, portal["users"]["dept_editor"]["name"])
     editor.goto("%s/dashboard/requests/%s" % (url, oid))
-    _submit(editor, "form.govopen-action[data-action=extend]", approver=head_name, reason="需核对原始台账", days=15)
+    _submit(editor, "form.govopen-action[data-action=propose_extension]", reason="需核对原始台账", days=15)
+    head = _login(browser, portal, head_name)  # the head approves in a step of his own (issue 12)
+    head.goto("%s/dashboard/requests/%s" % (url, oid))
+    _submit(head, "form.govopen-action[data-action=approve_extension]")
     o = api(portal, "govopen_request_show", portal["tokens"]["dept_editor"], id=oid)
     assert o["state"] == "extended" and o["extension_days"] == 15
     new = api(portal, "resource_create", portal["tokens"]["dept_editor"], package_id=pkg["id"],

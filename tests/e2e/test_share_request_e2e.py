@@ -31,10 +31,12 @@ def portal(live_portal):
     admin = live_portal["tokens"]["dept_admin"]
     shared = live_portal["datasets"]["unconditional"]["pkg"]
     api(live_portal, "package_patch", admin, id=shared["id"], share_type="conditional",
-        share_conditions="仅限突发公共卫生事件应急处置使用", share_legal_basis=SHARE_BASIS)
+        share_conditions="仅限突发公共卫生事件应急处置使用", share_legal_basis=SHARE_BASIS,
+        share_type_change_reason="应急处置需要，按规定有条件共享")
     closed = live_portal["datasets"]["not_open"]["pkg"]
     api(live_portal, "package_patch", admin, id=closed["id"], share_type="not_shared",
-        share_legal_basis=NOT_SHARED_BASIS)
+        share_legal_basis=NOT_SHARED_BASIS,
+        share_type_change_reason="含涉密内容，按规定不予共享")
     return {**live_portal, "shared": shared, "closed": closed}
 
 

@@ -186,8 +186,8 @@ def test_negative_list_filter_and_csv(world):
     assert {r["open_type"] for r in rows} == {"conditional", "not_open"}
     assert all(r["legal_basis"] == LEGAL_BASIS for r in rows)
     assert app.get("/negative-list.json?organization=" + world["other"]["name"]).json == []
-    csv_text = app.get("/negative-list.csv").body
-    assert "legal_basis" in csv_text.splitlines()[0] and LEGAL_BASIS in csv_text
+    csv_text = app.get("/zh_Hans_CN/negative-list.csv").body
+    assert "开放依据" in csv_text.splitlines()[0] and LEGAL_BASIS in csv_text
     page = app.get("/negative-list")
     assert LEGAL_BASIS in page.body
 

@@ -560,8 +560,25 @@ def test_history_records_a_failed_job_with_its_reason(world):
     assert events[-1]["code"] == "input"
 
 
-def test_a_queued_job_lost_by_the_queue_is_shown_failed_and_can_be_rerun(world):
+def _age_past_staleness_then_lost_and_rerun(world, res):
+    """Time passes beyond the staleness limit: the queued job is shown failed (lost)
+    with the re-run hint, nothing public; a re-run queues it and it succeeds."""
     import datetime as dt
+    from ckanext.govopen.publication import state
+    model.Session.remove()
+    row = state.get_row(res["id"])
+    row.queued_at = dt.datetime.utcnow() - dt.timedelta(seconds=state.stale_seconds() + 5)
+    model.repo.commit()
+    st, body = api(world, "dept_editor", "govopen_publication_show", id=res["id"])
+    r = body["result"]
+    assert r["state"] == "failed" and r["error"]["code"] == "lost", r
+    assert r["public"] is False and "重新运行" in r["error"]["hint_zh"]
+    st, body = api(world, "dept_editor", "govopen_publication_rerun", id=res["id"])
+    assert st == 200 and body["result"]["state"] == "queued", body
+    assert run_job(res["id"]) == "succeeded"
+
+
+def test_a_queued_job_lost_by_the_queue_is_shown_failed_and_can_be_rerun(world):
     from ckanext.govopen.publication import state
     pkg = new_entry(world)
     res = upload_csv(world, pkg)
@@ -574,17 +591,23 @@ def test_a_queued_job_lost_by_the_queue_is_shown_failed_and_can_be_rerun(world):
     from ckan.lib.redis import connect_to_redis
     from rq.job import Job
     Job.fetch(row.rq_job_id, connection=connect_to_redis()).delete()
-    model.Session.remove()
+    _age_past_staleness_then_lost_and_rerun(world, res)
+
+
+def test_a_job_consumed_by_a_worker_of_another_site_is_shown_failed(world):
+    """Issue 19: a worker of another site or an older deployment on the same Redis and
+    queue takes the job and finishes it without writing to this database: the queue
+    says finished, the row still says queued. Shown failed (lost) with the re-run hint,
+    not left queued until Redis forgets the job."""
+    from ckan.lib.redis import connect_to_redis
+    from rq.job import Job, JobStatus
+    from ckanext.govopen.publication import state
+    pkg = new_entry(world)
+    res = upload_csv(world, pkg)
     row = state.get_row(res["id"])
-    row.queued_at = dt.datetime.utcnow() - dt.timedelta(seconds=state.stale_seconds() + 5)
-    model.repo.commit()
-    st, body = api(world, "dept_editor", "govopen_publication_show", id=res["id"])
-    r = body["result"]
-    assert r["state"] == "failed" and r["error"]["code"] == "lost", r
-    assert r["public"] is False and "重新运行" in r["error"]["hint_zh"]
-    st, body = api(world, "dept_editor", "govopen_publication_rerun", id=res["id"])
-    assert st == 200 and body["result"]["state"] == "queued", body
-    assert run_job(res["id"]) == "succeeded"
+    job = Job.fetch(row.rq_job_id, connection=connect_to_redis())
+    job.set_status(JobStatus.FINISHED)  # what the foreign worker left
+    _age_past_staleness_then_lost_and_rerun(world, res)
 
 
 def test_a_queued_job_still_in_the_queue_is_not_failed_however_long_it_waits(world):
@@ -631,3 +654,29 @@ def test_widening_the_open_type_withdraws_files_until_the_reviewer_signs_again(w
     assert st == 200, body
     st, body = api(world, "dept_admin", "govopen_publication_show", id=res["id"])
     assert body["result"]["passed"] is True
+
+
+def test_a_name_the_independent_scan_finds_blocks_publication_and_the_reviewer_sees_the_cell(world):
+    """Issue #13: 王芳 stands in the 情况 column without any role word, so the
+    recognizers leave it; the independent residual scan finds it in the output: the
+    job fails closed (nothing public, no review possible) and the review page lists the
+    row and column with a masked snippet."""
+    import os
+    from ckanext.govopen.publication import storage
+    pkg = new_entry(world)
+    data = ("序号,情况\n1,经核实，王芳符合条件，予以办理\n2,情况属实\n3,经核实，王芳符合条件，予以办理\n"
+            ).encode("utf-8")
+    res = upload_csv(world, pkg, data, filename="notes.csv")
+    assert run_job(res["id"]) == "failed"
+    r = _failed(world, res)
+    assert r["error"]["code"] == "residual" and "情况" in r["error"]["detail"]
+    finding = [f for f in r["report"]["residual"]["findings"] if f["entity_type"] == "CN_PERSON_NAME"][0]
+    assert finding["detector"] == "independent"
+    assert [(c["row"], c["column"]) for c in finding["cells"]] == [(1, "情况"), (3, "情况")]
+    assert not os.path.exists(storage.public_path(res["id"]))
+    assert review(world, "dept_admin", res)[0] == 409
+    assert publish_entry(world, pkg)[0] != 200 or download(world, "anonymous", pkg, res).status_code != 200
+    page = world["app"].get("/dataset/%s/resource/%s/publication" % (pkg["name"], res["id"]),
+                            headers=headers(world, "dept_admin"))
+    assert "govopen-residual-cells" in page.body and "王芳" not in page.body
+    assert "<td>3</td><td>情况</td>" in page.body

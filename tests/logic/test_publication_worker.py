@@ -34,11 +34,19 @@ WEB_FORM_ROWS = 381_300  # ~28 MB: many 2 s progress periods, still a quick HTTP
 #: Worker tree memory (PSS summed over its processes, MB) that no file size may exceed.
 #: The tree is four processes: the rq worker, the work-horse it forks per job (both
 #: CKAN with the portal's plugins) and desensitize's two forked chunk workers (pandas,
-#: pyarrow), ~120-175 MB each in our runs, of which the few 4 MB blocks in flight are a
-#: small part: flat in the file size. Peaks seen: 582-620 MB for the 28 MB file,
-#: 522-665 MB for 1 GB. 750 MB leaves ~85 MB for run-to-run variation; a pipeline
-#: that holds the file, or a share of it growing with the rows, is far above it at 1 GB.
-MEMORY_BOUND_MB = 750
+#: pyarrow), of which the few 4 MB blocks in flight are a small part: flat in the file
+#: size. Since issue 13 the name recognizer and the independent residual scan use
+#: jieba, whose dictionary costs ~120 MB once (loaded in the rq worker before it forks,
+#: shared by the job's processes; a third copy of dict.txt was removed for it).
+#: Peaks seen since: 707-765 MB for the 28 MB file, 751-792 MB for 1 GB. 850 MB leaves
+#: room for run-to-run variation; a pipeline that holds the 1 GB file, or a share of it
+#: growing with the rows, is far above it (pandas alone needs several GB for it).
+MEMORY_BOUND_MB = 850
+#: And flat in the size: the 1 GB file may not cost more than this over the 28 MB file
+#: of the same run (seen: 27-44 MB more).
+GROWTH_BOUND_MB = 120
+#: Peaks measured in this module's run, by test, for the growth check.
+PEAKS_MB: dict = {}
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +169,7 @@ def test_web_form_upload_returns_fast_and_the_worker_finishes(wworld, tmp_path):
     assert done == sorted(done), done
     print("\nBIG CSV %d MB (%d rows): upload request %.2f s, worker tree peak PSS %.0f MB"
           % (size // (1024 * 1024), rows, upload_seconds, peak[0]))
+    PEAKS_MB["web_form"] = peak[0]
     assert peak[0] < MEMORY_BOUND_MB, peak[0]
     assert p["public"] is False and p["review"] is None
 
@@ -341,6 +350,8 @@ def test_1gb_csv_worker_memory_bounded_nothing_original_public_editor_told(wworl
                  finished - uploaded, pss.peak_mb, pss.samples,
                  max(progress_gaps(stamps), default=0), os.getloadavg()[0]))
         assert pss.peak_mb < MEMORY_BOUND_MB, pss.peak_mb
+        if "web_form" in PEAKS_MB:  # run together (make test does): the growth is bounded too
+            assert pss.peak_mb - PEAKS_MB["web_form"] < GROWTH_BOUND_MB, (pss.peak_mb, PEAKS_MB)
         # the progress bar's figure, rows done, moved at least every 2 s while the job ran
         # (+ the slack of the 0.5 s polling here and of the job's 0.5 s write throttle);
         # the heartbeat does not count: it says the job lives, not that it advances

@@ -77,5 +77,93 @@ def notify_due(on, enqueue):
     click.echo("reminders: %(reminder)d  overdue: %(overdue)d  e-mailed: %(emailed)d" % result)
 
 
+@govopen.group(short_help="The tamper-evident audit trail: verify, export, anchor, archive")
+def audit():
+    """审计链 / the tamper-evident audit trail (table govopen_audit)."""
+
+
+@audit.command("verify", short_help="Walk the hash chain; exit 1 naming the first broken row")
+@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True)
+def audit_verify(lang):
+    """Check every row's hash, every link to the previous row, the sequence of ids,
+    the head record and the published anchors. Exit 0 when the chain holds, 1 and
+    the first broken row's id otherwise."""
+    from . import audit as trail
+    result = trail.verify()
+    if result.ok:
+        click.echo(("审计链完整：%d 行，链头第 %d 行，哈希 %s" if lang == "zh" else
+                    "audit chain OK: %d rows, head row %d, hash %s") % (result.rows, result.head_id, result.head_hash))
+        return
+    b = result.broken
+    click.echo(b.message_zh if lang == "zh" else b.message_en, err=True)
+    click.echo("broken row id: %d" % b.id, err=True)
+    raise click.exceptions.Exit(1)
+
+
+@audit.command("export", short_help="Write the chain as CSV for auditors, and its head hash")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="CSV file to write; the head hash goes to FILE.head.json.")
+def audit_export(out):
+    """CSV (id, at, actor, actor_name, event, subject, data, prev_hash, hash) and
+    FILE.head.json (head id and hash, base hash, rows, verification, CSV SHA-256)."""
+    from . import audit as trail
+    doc = trail.export(out)
+    click.echo("rows: %d" % doc["rows"])
+    click.echo("head: %d %s" % (doc["head_id"], doc["head_hash"]))
+    click.echo("verified: %s" % ("ok" if doc["verified"]["ok"] else doc["verified"]["broken"]["message"]))
+    click.echo("written: %s, %s.head.json" % (out, out))
+
+
+@audit.command("anchor", short_help="Store and print the chain's head hash with a timestamp")
+@click.option("--note", default=None, help="Where the anchor is published (e.g. the gazette issue).")
+@click.option("--force", is_flag=True, help="Anchor even if the chain does not verify.")
+def audit_anchor(note, force):
+    """Verify, then store the head (id, hash, time) as an anchor the authority
+    publishes; a later rewrite of the chain no longer matches a published anchor."""
+    from . import audit as trail
+    result = trail.verify()
+    if not result.ok and not force:
+        click.echo(result.broken.message_zh + " / " + result.broken.message_en, err=True)
+        click.echo("broken row id: %d (not anchored)" % result.broken.id, err=True)
+        raise click.exceptions.Exit(1)
+    a = trail.anchor(note=note)
+    click.echo("%s  row %d  %s" % (a["at"], a["last_id"], a["hash"]))
+
+
+@audit.command("archive", short_help="Export and remove rows older than the retention period")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="CSV of the archived segment; its boundary hashes go to FILE.head.json.")
+def audit_archive(out):
+    """Rows older than govopen.audit.retention_days (0 = keep all) are verified,
+    written with the segment's boundary hashes, removed, and the chain's base moved
+    to the segment's last row (verification goes on from there)."""
+    import ckan.plugins.toolkit as tk
+    from . import audit as trail
+    try:
+        doc = trail.archive(out)
+    except tk.ValidationError as e:
+        for msgs in e.error_dict.values():
+            for m in msgs:
+                click.echo(m, err=True)
+        raise click.exceptions.Exit(1)
+    if not doc.get("rows"):
+        click.echo("nothing older than the retention period")
+        return
+    click.echo("archived rows %(first_id)d-%(last_id)d (%(rows)d); first prev_hash %(first_prev_hash)s; "
+               "last hash %(last_hash)s" % doc)
+@govopen.command("datastore-sync", short_help="Bring the DataStore in line with the gate (idempotent)")
+def datastore_sync():
+    """Load every tabular resource that passed the publication gate and has no DataStore
+    table yet (in this process), and drop every table whose resource no longer passes
+    (issue 16). `make run` runs it, so demo data loaded before the DataStore existed
+    gets its tables."""
+    from .publication import datastore as ds
+    if not ds.enabled():
+        click.echo("the datastore plugin is not enabled")
+        return
+    result = ds.sync(echo=click.echo)
+    click.echo("loaded: %(loaded)d  dropped: %(dropped)d  in place: %(kept)d" % result)
+
+
 def get_commands():
     return [govopen]

@@ -61,6 +61,13 @@ def govopen_open_type_changes(pkg_id):
         return []
 
 
+def govopen_share_type_changes(pkg_id):
+    try:
+        return tk.get_action("govopen_share_type_changes")({}, {"id": pkg_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return []
+
+
 def govopen_access_message(info):
     """Message of an access answer dict (``govopen_access``) in the current language."""
     if not info:
@@ -86,6 +93,7 @@ def govopen_publication_event_label(action):
         "withdrawn": _("Withdrawn from the public until it passes again"),
         "published": _("Dataset made public"),
         "policy_changed": _("Desensitization policy changed"),
+        "started": _("Desensitization started"),
     }
     return labels.get(action, action or "")
 
@@ -98,13 +106,100 @@ def govopen_publication_failure_label(code):
     return labels[1] if _lang().startswith("en") else labels[0]
 
 
+def govopen_maxlength(action: str, field: str):
+    """A form field's declared length limit (domain/fields.py or the request kind):
+    ``maxlength="{{ h.govopen_maxlength('govopen_demand_create', 'title') }}"``."""
+    from .logic.schema import max_length
+    return max_length(action, field) or ""
+
+
+def govopen_may_see_publication(resource_id):
+    """Whether the current user may see a resource's publication-gate panel: the answer
+    of the ``govopen_publication_show`` auth function (open_types.may_see_publication),
+    so the page never asks the API for what it would refuse."""
+    if not resource_id:
+        return False
+    try:
+        return bool(tk.check_access("govopen_publication_show", {}, {"id": resource_id}))
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def govopen_publication_state_label(state):
+    """queued/running/succeeded/failed in the UI language (None → 未处理)."""
+    _ = tk._
+    return {"queued": _("Queued"), "running": _("Running"), "succeeded": _("Succeeded"),
+            "failed": _("Failed")}.get(state or "", _("Not processed"))
+
+
+def govopen_entity_label(entity):
+    from .publication.words import entity_label
+    return entity_label(entity, zh=not _lang().startswith("en"))
+
+
+def govopen_license_title(pkg_dict):
+    """The licence's title in the UI language: our own names of CKAN's licence ids
+    (domain/catalog.LICENSE_TITLES; CKAN's zh catalog has them in English), else the
+    register's title through gettext."""
+    import ckan.model as model
+    lid = (pkg_dict or {}).get("license_id")
+    ours = catalog.license_title(lid, zh=not _lang().startswith("en"))
+    if ours:
+        return ours
+    try:
+        lic = model.Package.get_license_register().get(lid) if lid else None
+    except Exception:
+        lic = None
+    title = (lic.title if lic is not None else None) or (pkg_dict or {}).get("license_title") or lid or ""
+    return tk._(title) if title else ""
+
+
+def govopen_state_label(state):
+    """A dataset's state (active/draft/deleted) in the UI language."""
+    _ = tk._
+    return {"active": _("Published"), "draft": _("Draft"), "deleted": _("Deleted")}.get(state or "", state or "")
+
+
+def govopen_resource_gate(resource_id):
+    """{state, label} of a file's publication gate for the dataset page, for who may
+    see it (the department and the authority); None for everybody else."""
+    if not govopen_may_see_publication(resource_id):
+        return None
+    try:
+        pub = tk.get_action("govopen_publication_show")({}, {"id": resource_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    reason = (pub.get("status") or {}).get("reason_code")
+    if pub.get("passed"):
+        return {"state": "succeeded", "label": tk._("Passed the review")}
+    if reason in ot.AWAITING_REVIEW:
+        return {"state": "review", "label": tk._("Waiting for the confidentiality review")}
+    return {"state": pub.get("state") or "none", "label": govopen_publication_state_label(pub.get("state"))}
+
+
+def govopen_resource_name(resource_id):
+    """A resource's name for pages that hold its id (objections), never the bare id."""
+    import ckan.model as model
+    res = model.Resource.get(resource_id) if resource_id else None
+    return (res.name or tk._("Unnamed resource")) if res is not None else tk._("Unknown resource")
+
+
+def govopen_division_label(code):
+    return catalog.division_label(code)
+
+
 def get_helpers():
     helpers = {f.__name__: f for f in (
-        govopen_open_type_label, govopen_share_type_label, govopen_update_cycle_label,
+        govopen_maxlength, govopen_open_type_label, govopen_share_type_label, govopen_update_cycle_label,
         govopen_update_status, govopen_format_readability, govopen_choice_label,
-        govopen_open_type_changes, govopen_access_message, govopen_to_shanghai,
-        govopen_publication_event_label, govopen_publication_failure_label)}
+        govopen_open_type_changes, govopen_share_type_changes, govopen_access_message, govopen_to_shanghai,
+        govopen_publication_event_label, govopen_publication_failure_label,
+        govopen_may_see_publication, govopen_division_label, govopen_publication_state_label,
+        govopen_entity_label, govopen_license_title, govopen_state_label, govopen_resource_gate,
+        govopen_resource_name)}
     helpers.update(_home_helpers())  # home page / header / footer (home_helpers.py)
+    from .ui_helpers import get_helpers as ui  # issue 14: the user menu
+    helpers.update(ui())
     return helpers
 
 

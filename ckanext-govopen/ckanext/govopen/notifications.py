@@ -23,7 +23,8 @@ from .logic import requests_glue as glue
 
 log = logging.getLogger(__name__)
 
-STATE_ZH = {"submitted": "已提交", "under_review": "审核中", "extended": "已延期", "approved": "已同意",
+STATE_ZH = {"submitted": "已提交", "under_review": "审核中", "extension_proposed": "延期待批准",
+            "extended": "已延期", "approved": "已同意",
             "rejected": "不予同意", "withdrawn": "已撤回", "pending": "待审查", "opened": "已开放",
             "kept_closed": "维持不开放", "upheld": "维持原决定", "directed_open": "责令开放",
             "corrected": "已更正", "confirmed": "确认无误"}
@@ -173,3 +174,38 @@ def notify_due(today: Optional[dt.date] = None) -> dict:
 def notify_due_job():
     """Entry point for ``toolkit.enqueue_job`` (the daily run from a scheduler)."""
     return notify_due()
+
+
+# ------------------------------------------------------------------ API quota alerts (issue 16)
+def quota_alert(user_id: str, kind: str, message: str, dedup_key: str) -> bool:
+    """Store a quota alert (kind quota_80 / quota_100) once per ``dedup_key`` (the
+    counter, level and day: once per period), in a session of its own so that the
+    API request's session is never committed from here; then e-mail it from a
+    background job (never inside the API call). → whether a row was stored."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+    from .model import Notification
+    with Session(bind=model.meta.engine) as s:
+        if s.query(Notification.id).filter(Notification.dedup_key == dedup_key).first():
+            return False
+        n = Notification(user_id=user_id, request_id=None, kind=kind, message=message,
+                         dedup_key=dedup_key)
+        s.add(n)
+        try:
+            s.commit()
+        except IntegrityError:  # a concurrent request stored it first
+            s.rollback()
+            return False
+        nid = n.id
+    try:
+        tk.enqueue_job(send_job, [[nid]], title="govopen quota alert")
+    except Exception:  # no queue: the dashboard row is there all the same
+        log.warning("quota alert %s not queued for e-mail", nid)
+    return True
+
+
+def send_job(ids: list) -> int:
+    """Background job: e-mail the notification rows ``ids``."""
+    from .model import Notification
+    rows = model.Session.query(Notification).filter(Notification.id.in_(list(ids))).all()
+    return send(rows)

@@ -42,8 +42,19 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IClick)
     p.implements(p.ISignal)
     p.implements(p.IResourceController, inherit=True)  # issue 7: publication gate
+    p.implements(p.IAuthenticator, inherit=True)  # issue 12 finding 8: login throttling, logout
+    p.implements(p.IForkObserver)  # the job worker loads desensitize's dictionaries once
 
     # ------------------------------------------------------------ IConfigurer
+    def before_fork(self):
+        # Called by `ckan jobs worker` before it forks the child that runs a job: the
+        # dictionaries load once in the worker (not at the start of every publication
+        # job, where they held the progress bar still for ~1.5 s) and each job's
+        # processes share their pages.
+        import desensitize
+
+        desensitize.preload()
+
     def update_config(self, config):
         # our templates first, so package/*.html overrides apply over scheming's chain
         path = os.path.join(HERE, "templates")
@@ -52,6 +63,9 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         config["extra_template_paths"] = ",".join([path] + parts)
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "govopen")
+        if p.plugin_loaded("datastore"):  # issue 16: a CKAN 2.11.6 bug under concurrency
+            from .publication.datastore import patch_core
+            patch_core()
         import sys
         if "jobs" in sys.argv and "worker" in sys.argv:
             # issue 7: each job forks from the worker; import desensitize (pandas,
@@ -106,23 +120,34 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         for r in results:
             if not isinstance(r, dict) or "resources" in r:
                 continue
-            # fl rows: decide on the stored dataset, not on the row's fields
+            # fl rows: decide on the stored dataset and per resource (issue 12, finding 4),
+            # not on the row's fields; the stored dict copies are protected like package_show
             import ckan.model as model
             pkg = model.Package.get(r.get("id")) if r.get("id") else None
-            allowed = pkg is not None and access.decide_data(actor, pkg).allowed
             for key in ("validated_data_dict", "data_dict"):
-                if key in r and not allowed:
-                    if key == "validated_data_dict" and isinstance(r[key], str):
-                        try:
-                            inner = json.loads(r[key])
-                            access.protect_dataset(actor, inner)
-                            r[key] = json.dumps(inner)
-                            continue
-                        except ValueError:
-                            pass
+                if key not in r:
+                    continue
+                inner = r[key]
+                try:
+                    inner = json.loads(inner) if isinstance(inner, str) else inner
+                except ValueError:
+                    inner = None
+                if pkg is None or not isinstance(inner, dict):
                     r.pop(key, None)
-            if not allowed:
-                for key in ("res_url", "urls"):
+                    continue
+                access.protect_nested(actor, inner)
+                inner.pop("validated_data_dict", None)
+                inner.pop("data_dict", None)
+                r[key] = json.dumps(inner) if isinstance(r[key], str) else inner
+            allowed = access.public_urls(pkg, actor) if pkg is not None else set()
+            for key in ("res_url", "urls"):
+                if key not in r:
+                    continue
+                if pkg is None:
+                    r.pop(key, None)
+                elif isinstance(r[key], list):
+                    r[key] = [u for u in r[key] if access.url_allowed(u, allowed)]
+                elif not access.url_allowed(r[key], allowed):
                     r.pop(key, None)
         from .helpers import govopen_choice_label
         for key in ("open_type", "share_type", "theme", "resource_category", "update_cycle"):
@@ -137,33 +162,68 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
             v = pkg_dict.get(key) or pkg_dict.get("extras_" + key)
             if v:
                 pkg_dict[key] = v
+        # issue 14: popularity for sorting (zero-padded: sorts right as a Solr string too)
+        from .model import usage
+        pkg_dict["govopen_downloads"] = usage.sort_key(pkg_dict.get("id"))
         fmts = pkg_dict.get("res_format") or []
         pkg_dict["res_format"] = [f.upper() for f in fmts if f]
-        if pkg_dict.get("open_type") != ot.UNCONDITIONAL:
-            # never index where restricted data lives
-            pkg_dict.pop("res_url", None)
-            pkg_dict.pop("urls", None)
+        # never index where data lives that the public may not have (issue 12, finding 4):
+        # res_url keeps only the URLs of resources the policy would give an anonymous
+        # user once the entry is public (open type and publication gate, per resource),
+        # so q=res_url:…, facet.field=res_url and fl=res_url cannot reveal the others
+        self._index_public_urls(pkg_dict)
         return pkg_dict
+
+    @staticmethod
+    def _index_public_urls(pkg_dict):
+        try:
+            stored = json.loads(pkg_dict.get("data_dict") or "{}")
+        except (TypeError, ValueError):
+            stored = {}
+        resources = [r for r in stored.get("resources") or [] if isinstance(r, dict)]
+        ds = access.dataset_value(stored) if stored.get("id") else None
+        urls = []
+        if ds is not None:
+            public = ot.Dataset(id=ds.id, owner_org=ds.owner_org, open_type=ds.open_type,
+                                share_type=ds.share_type)  # as if public and active
+            for r in resources:
+                if r.get("url") and ot.decide(ot.ANONYMOUS, public, ot.DATA,
+                                              access.resource_value(r)).allowed:
+                    urls.append(r["url"])
+        if urls:
+            pkg_dict["res_url"] = urls
+        else:
+            pkg_dict.pop("res_url", None)
+        pkg_dict.pop("urls", None)
 
     def after_dataset_update(self, context, pkg_dict):
         pkg = context.get("package")
-        change = getattr(pkg, "_govopen_open_type_change", None) if pkg is not None else None
-        if change:
-            pkg._govopen_open_type_change = None
-            from .logic.action import record_open_type_change
-            record_open_type_change(context, pkg_dict.get("id"), change)
-            # picked up by the chained activity_create: the history shows the reason
-            pkg._govopen_recorded_change = {**change, "user": context.get("user")}
+        changes = getattr(pkg, "_govopen_type_changes", None) if pkg is not None else None
+        if changes:
+            # open type and share type: same rules (reason, record, history, withdrawal)
+            pkg._govopen_type_changes = None
+            from .logic.action import record_type_change
             from .publication import state as pub_state
-            pub_state.note_open_type_change(pkg_dict.get("id"), change.get("old"),
-                                            change.get("new"), context)
+            recorded = {}
+            for field, change in changes.items():
+                if not change:
+                    continue
+                record_type_change(context, pkg_dict.get("id"), change)
+                recorded[field] = {"old": change.get("old"), "new": change.get("new"),
+                                   "reason": change.get("reason"), "user": context.get("user")}
+                pub_state.note_type_change(pkg_dict.get("id"), field, change.get("old"),
+                                           change.get("new"), context)
+            # picked up by the chained activity_create: the history shows the reasons
+            pkg._govopen_recorded_changes = recorded or None
         self._publication_sync(context, pkg_dict)
 
     def after_dataset_create(self, context, pkg_dict):
-        if pkg_dict.get("open_type") and pkg_dict.get("id"):
-            from .logic.action import record_open_type_change
-            record_open_type_change(context, pkg_dict["id"], {
-                "old": None, "new": pkg_dict["open_type"], "reason": None})
+        if pkg_dict.get("id"):
+            from .logic.action import record_type_change
+            for field in ("open_type", "share_type"):
+                if pkg_dict.get(field):
+                    record_type_change(context, pkg_dict["id"], {
+                        "field": field, "old": None, "new": pkg_dict[field], "reason": None})
         self._publication_sync(context, pkg_dict)
 
     # ------------------------------------------------------------ publication gate (issue 7)
@@ -206,13 +266,33 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         from .views import get_blueprints
         from .views.requests import blueprint as requests_bp  # issue 5: applications
         from .views.publication import blueprint as publication_bp  # issue 7: publication gate
-        return get_blueprints() + [requests_bp, publication_bp]
+        from .views.apps import blueprint as apps_bp  # issue 16: applications, API page
+        return get_blueprints() + [requests_bp, publication_bp, apps_bp]
 
     # ------------------------------------------------------------ IMiddleware
     def make_middleware(self, app, config):
         from .views.download import install_download_override
         install_download_override(app)
+        from .views.input_guard import install_input_guard  # deep JSON → 400, not 500
+        install_input_guard(app)
+        from .web_security import install as install_security_headers  # issue 12 finding 13
+        install_security_headers(app, config)
+        from .login_security import connect_signals
+        connect_signals()
+        from .quota import install as install_quota  # issue 16: API quotas (flask-limiter)
+        install_quota(app)
+        from .service_unavailable import install as install_unavailable  # issue 19: faults
+        install_unavailable(app)
         return app
+
+    # ------------------------------------------------------------ IAuthenticator (issue 12, finding 8)
+    def identify(self):
+        from .login_security import identify
+        return identify()
+
+    def login(self):
+        from .login_security import before_login
+        return before_login()
 
     # ------------------------------------------------------------ IFacets
     def dataset_facets(self, facets_dict, package_type):
@@ -242,4 +322,6 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_signal_subscriptions(self):
         from ckan.lib import signals
         from .logic.requests_glue import on_resource_download
-        return {signals.resource_download: [on_resource_download]}
+        from .login_security import on_failed_login
+        return {signals.resource_download: [on_resource_download],
+                signals.failed_login: [on_failed_login]}

@@ -108,7 +108,8 @@ DATASETS = [
      "updated_days_ago": 0,
      "resources": [{"name": "实时到站查询API", "format": "API",
                     "url": "https://api.example.org/cq-transit/v1/arrivals?line={line_id}&stop={stop_id}",
-                    "description": "RESTful 接口，返回 JSON；需在平台申请应用密钥。"}]},
+                    "description": "RESTful 接口，返回 JSON；需在平台申请应用密钥：登录后在“我的应用”（/dashboard/apps）"
+                                   "创建应用获得密钥，调用方法见本数据集的“接口说明”页。"}]},
     {"name": "gonggong-tingchechang", "title": "公共停车场信息", "owner_org": "jiaotong",
      "notes": "经备案的公共停车场名称、位置、泊位数、充电桩数量、收费标准和开放时间。",
      "resource_category": "basic", "theme": "transport", "tag_string": "停车场,泊位,充电桩",

@@ -29,10 +29,20 @@ log = logging.getLogger(__name__)
 CATALOG_FIELDS = ("title", "notes", "owner_org", "resource_category", "theme", "tag_string", "open_type",
                   "open_conditions", "legal_basis", "share_type", "share_conditions", "share_legal_basis",
                   "update_cycle", "open_method", "spatial_code", "temporal_start", "temporal_end",
-                  "last_data_update", "record_count", "contact_name", "contact_phone", "contact_email")
+                  "last_data_update", "record_count", "contact_name", "contact_phone", "contact_email",
+                  "license_id")
 
 EMAIL_DOMAIN = "demo.govopen.example"
 
+#: The demo entries' licence: CC BY 4.0 (CKAN's licence id), the default open-data licence.
+DEMO_LICENSE = "cc-by"
+
+
+
+#: Demo accounts count as verified requesters under every method (issue 12 finding 8),
+#: so the demo's high-demand review still opens; the reference says it is the demo.
+DEMO_VERIFIED = {m: {"at": "2026-01-01T00:00:00+00:00", "reference": "demo account"}
+                 for m in ("email", "real_name")}
 
 def today_shanghai() -> _dt.date:
     from ..domain.catalog import today_shanghai as _t
@@ -60,6 +70,7 @@ def dataset_dict(entry: dict, today: _dt.date, scale: float = 1.0) -> dict:
     d.setdefault("contact_name", name)
     d.setdefault("contact_phone", phone)
     d.setdefault("contact_email", email)
+    d.setdefault("license_id", DEMO_LICENSE)  # issue 14: every entry has a licence
     return d
 
 
@@ -133,7 +144,7 @@ def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
 
     # ---- accounts
     for u in catalog.USERS:
-        extras = {"govopen": {"kind": u["kind"]}}
+        extras = {"govopen": {"kind": u["kind"], "verified": DEMO_VERIFIED}}
         try:
             have = ck.call_action("user_show", {"id": u["name"], "include_plugin_extras": True})
         except NotFound:
@@ -143,9 +154,11 @@ def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
             echo(f"  + 账号 {u['name']} ({u['fullname']})")
         else:
             current = (have.get("plugin_extras") or {}).get("govopen") or {}
-            if have.get("fullname") != u["fullname"] or current.get("kind") != u["kind"]:
+            if (have.get("fullname") != u["fullname"] or current.get("kind") != u["kind"]
+                    or not current.get("verified")):
                 merged = dict(have.get("plugin_extras") or {})
-                merged["govopen"] = dict(current, kind=u["kind"])
+                merged["govopen"] = dict(current, kind=u["kind"],
+                                         verified=current.get("verified") or DEMO_VERIFIED)
                 ck.action.user_patch(id=have["id"], fullname=u["fullname"], plugin_extras=merged)
                 summary["users"]["updated"] += 1
             else:
@@ -280,7 +293,8 @@ def _seconder_accounts(ck) -> int:
         except ckanapi.NotFound:
             ck.action.user_create(name=u["name"], fullname=u["fullname"], email=f"{u['name']}@{EMAIL_DOMAIN}",
                                   password=secrets.token_urlsafe(24),
-                                  plugin_extras={"govopen": {"kind": u["kind"]}})
+                                  plugin_extras={"govopen": {"kind": u["kind"],
+                                                             "verified": DEMO_VERIFIED}})
             created += 1
     return created
 

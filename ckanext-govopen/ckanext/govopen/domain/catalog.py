@@ -60,6 +60,9 @@ MESSAGES = {
     "open_type_change_reason_required": (
         "变更开放类型时必须填写变更原因。",
         "Changing the open type needs a reason."),
+    "share_type_change_reason_required": (
+        "变更共享类型时必须填写变更原因。",
+        "Changing the share type needs a reason."),
     "unknown_choice": ("不是允许的选项。", "Not an allowed choice."),
 }
 
@@ -107,12 +110,24 @@ def entry_problems(entry: Mapping) -> dict:
     return problems
 
 
+#: the fields whose change needs a reason and is recorded (who, when, old → new, why):
+#: the open type (开放类型) and the share type (共享类型) follow the same rules
+TYPE_CHANGE_FIELDS = ("open_type", "share_type")
+
+
+def type_change_problem(field: str, old: Optional[str], new: Optional[str],
+                        reason: Optional[str]) -> Optional[str]:
+    """A change of open or share type on update needs a reason; creation does not."""
+    if field not in TYPE_CHANGE_FIELDS:
+        raise ValueError(field)
+    if old and new and old != new and _blank(reason):
+        return "%s_change_reason_required" % field
+    return None
+
+
 def open_type_change_problem(old: Optional[str], new: Optional[str],
                              reason: Optional[str]) -> Optional[str]:
-    """A change of open type on update needs a reason; creation does not."""
-    if old and new and old != new and _blank(reason):
-        return "open_type_change_reason_required"
-    return None
+    return type_change_problem("open_type", old, new, reason)
 
 
 # ---------------------------------------------------------------- dates
@@ -259,6 +274,40 @@ def spatial_code_problem(code) -> Optional[str]:
     if s[:2] not in PROVINCE_CODES:
         return "spatial_code_province"
     return None
+
+
+#: CKAN licence ids → their names (zh, en): CKAN's own zh catalog leaves them in English
+LICENSE_TITLES = {
+    "cc-by": ("知识共享署名 4.0（CC BY 4.0）", "Creative Commons Attribution 4.0 (CC BY 4.0)"),
+    "cc-by-sa": ("知识共享署名-相同方式共享（CC BY-SA）", "Creative Commons Attribution Share-Alike"),
+    "cc-zero": ("知识共享零权利声明（CC0）", "Creative Commons CCZero"),
+    "cc-nc": ("知识共享署名-非商业性使用（CC BY-NC）", "Creative Commons Non-Commercial"),
+    "odc-by": ("开放数据共享署名许可（ODC-BY）", "Open Data Commons Attribution License"),
+    "odc-odbl": ("开放数据库许可（ODbL）", "Open Data Commons Open Database License (ODbL)"),
+    "odc-pddl": ("开放数据共享公有领域贡献及许可（PDDL）", "Open Data Commons Public Domain Dedication and License"),
+    "other-open": ("其他（开放）", "Other (Open)"),
+    "other-pd": ("其他（公有领域）", "Other (Public Domain)"),
+    "other-at": ("其他（署名）", "Other (Attribution)"),
+    "other-nc": ("其他（非商业性）", "Other (Non-Commercial)"),
+    "other-closed": ("其他（不开放）", "Other (Not Open)"),
+    "notspecified": ("未指定许可协议", "License not specified"),
+}
+
+
+def license_title(license_id, zh: bool = True) -> Optional[str]:
+    pair = LICENSE_TITLES.get(license_id or "")
+    return (pair[0] if zh else pair[1]) if pair else None
+
+
+def division_label(code) -> str:
+    """A division code in people's words: 500000 → 重庆市; a code below the province
+    level keeps its digits after the province's name (500103 → 重庆市 500103), since
+    only province names are known here; anything else is returned as given."""
+    s = "" if code is None else str(code).strip()
+    if spatial_code_problem(s):
+        return s
+    province = PROVINCE_CODES[s[:2]]
+    return province if s[2:] == "0000" else "%s %s" % (province, s)
 
 
 def themes_and_categories() -> dict:  # for docs/tests; the YAML holds labels

@@ -12,6 +12,10 @@ Plain Python, no CKAN.  Each file describes one jurisdiction::
       ...
     demand_board: {threshold: 10, window_days: 90}
     reconsideration: {filing_period: 15}   # working days after the answer
+    k_anonymity_min: 5              # optional; minimum k of published tables (desensitize)
+    api_quotas:                     # optional; domain/quotas.py DEFAULT_QUOTAS otherwise
+      anonymous: {requests_per_day: 1000, rows_per_day: 100000}   # per client address
+      user: {...}, application: {...}, dataset: {...}               # 0 = no limit
 
 ``kinds.reconsideration.limit`` is the decision limit of a reconsideration.
 
@@ -19,12 +23,13 @@ Errors raise ``JurisdictionConfigError`` naming the file and the key path.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Mapping, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .kinds import LIMIT_KEYS
+from .quotas import DEFAULT_QUOTAS, SCOPES, ScopeQuota
 
 
 class JurisdictionConfigError(ValueError):
@@ -63,6 +68,8 @@ class Jurisdiction:
     reconsideration: ReconsiderationRules
     reminder_days_before_due: int = 3
     regulation: str = ""
+    k_anonymity_min: int = 5       # minimum k over the quasi-identifiers of a published table
+    api_quotas: Mapping[str, ScopeQuota] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
 
     def limits(self, limit_key: str) -> KindLimits:
         try:
@@ -76,7 +83,7 @@ class Jurisdiction:
 
 
 _TOP = {"code", "name", "timezone", "regulation", "reminder_days_before_due", "kinds", "demand_board",
-        "reconsideration"}
+        "reconsideration", "k_anonymity_min", "api_quotas"}
 _KIND_KEYS = {"limit", "max_extension_days", "extensions_allowed", "article"}
 
 
@@ -159,9 +166,30 @@ def parse(doc, where: str = "<jurisdiction>", default_code: Optional[str] = None
         str(rc.get("article") or ""))
 
     reminder = _int(where, "reminder_days_before_due", doc.get("reminder_days_before_due", 3), 0)
+    k_min = _int(where, "k_anonymity_min", doc.get("k_anonymity_min", 5), 1)
     return Jurisdiction(code=code, name=name.strip(), timezone=str(tz), kinds=kinds, demand_board=board,
-                        reconsideration=recon, reminder_days_before_due=reminder,
-                        regulation=str(doc.get("regulation") or ""))
+                        reconsideration=recon, reminder_days_before_due=reminder, k_anonymity_min=k_min,
+                        regulation=str(doc.get("regulation") or ""),
+                        api_quotas=_api_quotas(where, doc.get("api_quotas")))
+
+
+def _api_quotas(where, value) -> Dict[str, ScopeQuota]:
+    """``api_quotas``: per scope requests_per_day / rows_per_day (0 = no limit); a
+    scope or key left out keeps its default (domain/quotas.DEFAULT_QUOTAS)."""
+    out = dict(DEFAULT_QUOTAS)
+    if value is None:
+        return out
+    value = _mapping(where, "api_quotas", value)
+    _no_unknown(where, "api_quotas", value, SCOPES)
+    for scope, q in value.items():
+        path = "api_quotas.%s" % scope
+        q = _mapping(where, path, q)
+        _no_unknown(where, path, q, {"requests_per_day", "rows_per_day"})
+        base = DEFAULT_QUOTAS[scope]
+        out[scope] = ScopeQuota(
+            _int(where, path + ".requests_per_day", q.get("requests_per_day", base.requests_per_day), 0),
+            _int(where, path + ".rows_per_day", q.get("rows_per_day", base.rows_per_day), 0))
+    return out
 
 
 def load(path: Union[str, Path]) -> Jurisdiction:

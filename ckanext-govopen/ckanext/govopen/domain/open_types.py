@@ -332,6 +332,12 @@ def may_request_share(actor: Actor, dataset: Dataset,
     return _d(False, "share_not_department")
 
 
+def sees_sharing(actor: Actor) -> bool:
+    """Whether the dataset page shows the sharing-between-departments block (共享):
+    it is internal to government, so department members and the authority only."""
+    return bool(actor.sysadmin or any(actor.org_capacities or {}))
+
+
 def may_apply(actor: Actor, dataset: Dataset) -> bool:
     """Whether an 'apply for this data' link makes sense for this actor."""
     return dataset.open_type == CONDITIONAL and role_of(actor, dataset) in (
@@ -385,6 +391,9 @@ _REASONS.update({
     "publication_review_open_type": ("开放类型已放宽，原保密审查是按原开放类型签署的：需审核人按新的开放类型重新签署。",
                                      "The open type was widened after the confidentiality review: the "
                                      "reviewer must sign it again for the new open type."),
+    "publication_review_share_type": ("共享类型已放宽，原保密审查是按原共享类型签署的：需审核人按新的共享类型重新签署。",
+                                      "The share type was widened after the confidentiality review: the "
+                                      "reviewer must sign it again for the new share type."),
     "publication_attestation": ("该文件无法自动脱敏（或为外部链接），需审核人人工审查并签署确认。",
                                 "This file cannot be desensitized automatically (or is an external "
                                 "link): the reviewer must check it and attest."),
@@ -414,14 +423,28 @@ _REASONS.update({
 OPEN_TYPE_REACH = {NOT_OPEN: 0, CONDITIONAL: 1, UNCONDITIONAL: 2}
 
 
-def review_covers(reviewed_open_type: Optional[str], open_type: Optional[str]) -> bool:
-    """A confidentiality review attests "the open type is right" for the open type it
-    was signed under; it still covers a narrower one, never a wider one (a not_open
-    entry turned unconditional needs a new signature). Reviews without a recorded open
-    type are taken to cover (they predate the record)."""
+#: how far data reaches under each share type (other departments)
+SHARE_TYPE_REACH = {"not_shared": 0, "conditional": 1, "unconditional": 2}
+#: the reach of each type field the review attests
+TYPE_REACH = {"open_type": OPEN_TYPE_REACH, "share_type": SHARE_TYPE_REACH}
+
+
+def review_covers(reviewed_open_type: Optional[str], open_type: Optional[str],
+                  field: str = "open_type") -> bool:
+    """A confidentiality review attests "the open type is right" for the open type
+    (and the share type) it was signed under; it still covers a narrower one, never a
+    wider one (a not_open entry turned unconditional, or a not_shared entry turned
+    unconditionally shared, needs a new signature). Reviews without a recorded type
+    are taken to cover (they predate the record)."""
     if not reviewed_open_type or not open_type:
         return True
-    return OPEN_TYPE_REACH.get(open_type, 2) <= OPEN_TYPE_REACH.get(reviewed_open_type, 0)
+    reach = TYPE_REACH[field]
+    return reach.get(open_type, 2) <= reach.get(reviewed_open_type, 0)
+
+
+def is_widening(field: str, old: Optional[str], new: Optional[str]) -> bool:
+    """Whether changing ``field`` from ``old`` to ``new`` lets the data reach further."""
+    return bool(old and new) and not review_covers(old, new, field)
 
 
 @dataclass(frozen=True)
@@ -434,6 +457,8 @@ class Publication:
     review_signed: bool = False
     reviewed_open_type: Optional[str] = None  # the entry's open type when the review was signed
     open_type: Optional[str] = None           # the entry's open type now
+    reviewed_share_type: Optional[str] = None  # its share type when the review was signed
+    share_type: Optional[str] = None           # the entry's share type now
 
 
 def publication_status(pub: Optional[Publication]) -> Decision:
@@ -454,11 +479,39 @@ def publication_status(pub: Optional[Publication]) -> Decision:
         return _d(False, "publication_attestation" if pub.needs_attestation else "publication_review")
     if not review_covers(pub.reviewed_open_type, pub.open_type):
         return _d(False, "publication_review_open_type")
+    if not review_covers(pub.reviewed_share_type, pub.share_type, "share_type"):
+        return _d(False, "publication_review_share_type")
     return _d(True, "publication_passed")
 
 
 def publication_passed(pub: Optional[Publication]) -> bool:
     return publication_status(pub).allowed
+
+
+#: what a file waits for when the department's confidentiality review (保密审查) is due
+AWAITING_REVIEW = ("publication_review", "publication_attestation", "publication_review_open_type")
+
+
+def awaits_review(pub: Optional[Publication]) -> bool:
+    """Whether the resource is in the reviewers' queue: processed, and only the review
+    (or a new one, after the open type widened) is missing."""
+    return publication_status(pub).reason_code in AWAITING_REVIEW
+
+
+#: the portal's roles for navigation (what the header's menu offers; access is decided
+#: by the functions above, never by this)
+PORTAL_ANONYMOUS, PORTAL_PUBLIC, PORTAL_DEPARTMENT, PORTAL_AUTHORITY = (
+    "anonymous", "public", "department", "authority")
+
+
+def portal_role(actor: Actor) -> str:
+    if actor.anonymous:
+        return PORTAL_ANONYMOUS
+    if actor.sysadmin:
+        return PORTAL_AUTHORITY
+    if any(actor.org_capacities or {}):
+        return PORTAL_DEPARTMENT
+    return PORTAL_PUBLIC
 
 
 def may_see_publication(actor: Actor, dataset: Dataset) -> Decision:
@@ -500,3 +553,37 @@ def new_dataset_private(actor: Actor) -> bool:
     """New entries of department members start private; the competent authority's
     (and the system's) keep CKAN's default."""
     return not actor.sysadmin
+
+
+# ==================================================================== serving files
+# What the portal's origin serves must never run there (issue 12, finding 2): a file
+# is shown in the browser only when its type is on this short list of types that do
+# not execute, always with ``X-Content-Type-Options: nosniff``; everything else is an
+# attachment of type application/octet-stream. The type is worked out from the file
+# name the publication gate checked (part of its fingerprint), never from a field a
+# user can patch (``mimetype``/``format``) nor from the name in the request's URL.
+
+#: types served inline (with nosniff); none of them executes in the portal's origin
+SAFE_INLINE_TYPES = ("image/png", "image/jpeg", "application/pdf", "text/plain", "text/csv",
+                     "application/json")
+OPAQUE_TYPE = "application/octet-stream"
+_SUFFIX_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".pdf": "application/pdf", ".txt": "text/plain", ".csv": "text/csv",
+                 ".json": "application/json"}
+
+
+@dataclass(frozen=True)
+class Serving:
+    mimetype: str
+    as_attachment: bool
+
+
+def serving_for(checked_name: Optional[str], force_attachment: bool = False) -> Serving:
+    """How to serve a stored file whose checked name is ``checked_name``: a safe type
+    inline (unless ``force_attachment``), anything else as an opaque attachment."""
+    name = (checked_name or "").split("?")[0].rsplit("/", 1)[-1].lower()
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    mimetype = _SUFFIX_TYPES.get(suffix)
+    if mimetype in SAFE_INLINE_TYPES:
+        return Serving(mimetype, force_attachment)
+    return Serving(OPAQUE_TYPE, True)

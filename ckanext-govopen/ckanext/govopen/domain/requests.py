@@ -20,10 +20,14 @@ Refusals raise subclasses of ``TransitionRefused`` carrying ``rule``,
 maps it to NotAuthorized.  False: wrong state / missing or bad field; the glue
 maps it to ValidationError using ``errors``).
 
-Extensions: an action with ``effect='extend'`` needs ``approver`` (a head/admin
-of the answering department, i.e. in ``request.department_admin_ids`` or the
-acting department admin), ``reason`` and ``days`` <= the jurisdiction's
-``max_extension_days``; at most ``extensions_allowed`` (1) per request.  The due
+Extensions: the head's approval is the head's own act (issue 12, finding 6).
+``extend`` (effect 'extend') is taken by an admin (head) of the answering
+department, whose ``approver`` must be themself; a member proposes with
+``propose_extension`` {reason, days} (state ``extension_proposed``) and the head
+decides it in a step of their own, ``approve_extension`` (the event records the
+head as approver, the proposal's reason and days and who proposed) or
+``reject_extension``. ``days`` <= the jurisdiction's ``max_extension_days``; at
+most ``extensions_allowed`` (1) per request, whatever the path.  The due
 date after an extension is ``days`` more working days counted after the
 original due date (workdays.extend_due_date), i.e. due = due_date(
 due_date(received, limit), extension_days).
@@ -37,7 +41,9 @@ from zoneinfo import ZoneInfo
 
 from . import workdays
 from .kinds import (KINDS, ANY_USER, DEPARTMENT_ADMIN, DEPARTMENT_MEMBER, EFFECT_EXTEND, REQUESTER,
+                    EFFECT_APPROVE_EXTENSION, EXTENSION_EFFECTS,
                     SYSADMIN, SYSTEM, ActionSpec, FieldSpec, KindDeclaration)
+from . import fields as _fields
 
 __all__ = [
     "KINDS", "Actor", "RequestSnapshot", "Event", "TransitionResult", "NewRequest",
@@ -109,6 +115,9 @@ class RequestSnapshot:
     extensions: int = 0                   # extensions granted so far
     extension_days: int = 0               # working days added by them
     department_admin_ids: FrozenSet[str] = frozenset()  # heads of the answering department
+    #: the pending extension proposal ({reason, days, proposed_by}) while the request is
+    #: ``extension_proposed`` (the glue reads it from the proposal's event)
+    proposed_extension: Optional[Mapping[str, Any]] = None
 
     def __post_init__(self):
         object.__setattr__(self, "department_admin_ids", frozenset(self.department_admin_ids))
@@ -180,7 +189,10 @@ _MESSAGES = {
     "extension_not_allowed": ("该类申请不允许延期", "This kind of request cannot be extended"),
     "extension_days_exceeded": ("延长期限不得超过{max}个工作日",
                                 "An extension may add at most {max} working days"),
-    "extension_approver_not_head": ("延期须经本部门负责人批准", "An extension must be approved by the department head"),
+    "extension_approver_not_head": ("延期须由本部门负责人本人批准：工作人员请提请延期，由负责人批准",
+                                    "An extension must be approved by the department head in person: "
+                                    "staff propose an extension and the head approves it"),
+    "extension_no_proposal": ("没有待批准的延期提请", "There is no extension proposal to decide"),
     "required_fields": ("请填写必填项：{names}", "Required fields missing: {names}"),
     "invalid_fields": ("填写内容有误：{names}", "Invalid fields: {names}"),
     "unknown_fields": ("不支持的字段：{names}", "Fields not accepted: {names}"),
@@ -228,7 +240,10 @@ def _label(spec: ActionSpec) -> str:
 
 
 def _prior_extensions(request: RequestSnapshot, spec: ActionSpec) -> int:
-    already_in_target = 1 if (spec.target is not None and request.state == spec.target) else 0
+    decl = get_kind(request.kind)
+    extended_states = {a.target for a in decl.actions.values()
+                       if a.effect in (EFFECT_EXTEND, EFFECT_APPROVE_EXTENSION) and a.target}
+    already_in_target = 1 if request.state in extended_states else 0
     return max(int(request.extensions or 0), already_in_target)
 
 
@@ -242,7 +257,7 @@ def _check_action(decl: KindDeclaration, request: RequestSnapshot, action: str, 
         raise _refuse(NotPermitted, "role_not_allowed", action=action, label=_label(spec))
     if request.state in decl.final_states:
         raise _refuse(IllegalState, "already_decided", state=request.state, action=action, label=_label(spec))
-    if spec.effect == EFFECT_EXTEND and jurisdiction is not None:
+    if spec.effect in EXTENSION_EFFECTS and jurisdiction is not None:
         limits = jurisdiction.limits(decl.limit_key)
         if limits.extensions_allowed <= 0:
             raise _refuse(InvalidFields, "extension_not_allowed")
@@ -297,8 +312,33 @@ def _coerce(spec: FieldSpec, value):
     return False, value  # pragma: no cover
 
 
+DAYS_SPEC = FieldSpec("days", "int")
+
+
 def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _field_problems(specs: Tuple[FieldSpec, ...], fields: Mapping[str, Any]) -> Optional[InvalidFields]:
+    """Types and length limits of the declared fields (``domain/fields.py``), each
+    refusal naming the field by its label; None when every value fits."""
+    found = []
+    for s in specs:
+        value = fields.get(s.name)
+        if value is None or isinstance(value, (_dt.date, _dt.datetime)):
+            continue
+        param = s.param()
+        p, _ = _fields.check(param, value)
+        if p is not None:
+            found.append((s.name, param, p))
+    if not found:
+        return None
+    zh = "；".join(_fields.message(code, param, "zh", **kw) for _, param, (code, kw) in found)
+    en = "; ".join(_fields.message(code, param, "en", **kw) for _, param, (code, kw) in found)
+    exc = InvalidFields("invalid_fields", zh, en,
+                        {name: [_fields.message(code, param, "zh", **kw)] for name, param, (code, kw) in found})
+    exc.errors_en = {name: [_fields.message(code, param, "en", **kw)] for name, param, (code, kw) in found}
+    return exc
 
 
 def validate_fields(specs: Tuple[FieldSpec, ...], fields: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
@@ -310,6 +350,9 @@ def validate_fields(specs: Tuple[FieldSpec, ...], fields: Optional[Mapping[str, 
         raise _refuse(InvalidFields, "unknown_fields", errors={k: ["not accepted"] for k in unknown},
                       names=", ".join(unknown))
     out, missing, bad = {}, [], []
+    limits = _field_problems(specs, fields)
+    if limits:
+        raise limits
     for s in specs:
         value = fields.get(s.name)
         if _is_blank(value):
@@ -446,16 +489,26 @@ def transition(request: RequestSnapshot, action: str, actor: Actor, fields: Opti
     spec, roles = _check_action(decl, request, action, actor, jurisdiction)
     values = validate_fields(spec.fields, fields)
     extensions, extension_days, extended = int(request.extensions or 0), int(request.extension_days or 0), False
-    if spec.effect == EFFECT_EXTEND:
+    if spec.effect == EFFECT_APPROVE_EXTENSION:
+        # the head approves the pending proposal: its reason and days, the head as approver
+        proposal = dict(request.proposed_extension or {})
+        ok, days = _coerce(DAYS_SPEC, proposal.get("days"))
+        if not ok or _is_blank(proposal.get("reason")):
+            raise _refuse(InvalidFields, "extension_no_proposal", errors={"action": ["no proposal"]})
+        values = dict(values, approver=actor.user_id, reason=str(proposal["reason"]).strip(),
+                      days=days)
+        if proposal.get("proposed_by"):
+            values["proposed_by"] = proposal["proposed_by"]
+    if spec.effect in EXTENSION_EFFECTS:
         limits = jurisdiction.limits(decl.limit_key)
         if values["days"] > limits.max_extension_days:
             raise _refuse(InvalidFields, "extension_days_exceeded", errors={"days": ["too many"]},
                           max=limits.max_extension_days)
-        approver = values["approver"]
-        head_ok = approver in request.department_admin_ids or (
-            approver == actor.user_id and DEPARTMENT_ADMIN in roles)
-        if not head_ok:
+    if spec.effect == EFFECT_EXTEND:
+        # the head's own act: the approver is the acting head, never someone named by another
+        if values["approver"] != actor.user_id or DEPARTMENT_ADMIN not in roles:
             raise _refuse(NotPermitted, "extension_approver_not_head", errors={"approver": ["not the head"]})
+    if spec.effect in (EFFECT_EXTEND, EFFECT_APPROVE_EXTENSION):
         extensions = _prior_extensions(request, spec) + 1
         extension_days += values["days"]
         extended = True

@@ -48,6 +48,7 @@ import ckan.plugins.toolkit as tk
 from ..domain import jurisdictions as jmod
 from ..domain import requests as rq
 from ..domain import workdays
+from .. import audit
 from ..domain.kinds import DEPARTMENT_MEMBER, SYSADMIN
 from . import access
 
@@ -255,7 +256,24 @@ def snapshot(row) -> rq.RequestSnapshot:
         due_date=row.due_date, due_provisional=bool(row.due_provisional), id=row.id,
         requester_org_id=row.requester_org_id, extensions=row.extensions or 0,
         extension_days=row.extension_days or 0,
-        department_admin_ids=frozenset(org_member_ids(row.department_id, ("admin",))))
+        department_admin_ids=frozenset(org_member_ids(row.department_id, ("admin",))),
+        proposed_extension=pending_extension(row))
+
+
+def pending_extension(row) -> Optional[dict]:
+    """The extension proposal the head has to decide: the latest propose_extension
+    event, while the request is in the state it leads to (issue 12, finding 6)."""
+    from ..model import RequestEvent
+    from ..domain.kinds import EXTENSION_PROPOSED
+    if row.state != EXTENSION_PROPOSED or not row.id:
+        return None
+    e = (model.Session.query(RequestEvent).filter(RequestEvent.request_id == row.id)
+         .filter(RequestEvent.action == "propose_extension")
+         .order_by(RequestEvent.at.desc(), RequestEvent.id.desc()).first())
+    if e is None:
+        return None
+    f = e.fields or {}
+    return {"reason": f.get("reason"), "days": f.get("days"), "proposed_by": e.actor_id}
 
 
 def _plain(v):
@@ -277,7 +295,8 @@ def refusal_to_ckan(exc: rq.TransitionRefused):
     message = exc.message_en if is_en() else exc.message_zh
     if exc.authorization:
         return tk.NotAuthorized("%s (%s)" % (message, exc.rule))
-    errors = {k: list(v) for k, v in (exc.errors or {}).items()}
+    by_field = (getattr(exc, "errors_en", None) if is_en() else None) or exc.errors or {}
+    errors = {k: list(v) for k, v in by_field.items()}
     errors["rule"] = [exc.rule]
     errors["message"] = [message]
     return tk.ValidationError(errors)
@@ -305,6 +324,7 @@ def submit(kind: str, actor: rq.Actor, department_id: Optional[str], subject: Op
     model.Session.add(row)
     model.Session.flush()
     model.Session.add(_event_row(new.event, row.id))
+    audit.record(model.Session, new.event.actor_id, "request.submit", row.id, new.event.as_dict())
     return row
 
 
@@ -325,6 +345,7 @@ def act(row, action: str, actor: rq.Actor, fields: Dict[str, Any], now: Optional
         row.decided_at = naive_utc(now)
     row.modified = naive_utc(now)
     model.Session.add(_event_row(result.event, row.id))
+    audit.record(model.Session, result.event.actor_id, "request." + result.event.action, row.id, result.event.as_dict())
     return result
 
 
@@ -434,8 +455,10 @@ def history(row) -> List[dict]:
     for e in events:
         who = _user_label(e.actor_id)
         fields = dict(e.fields or {})
-        if e.action == "extend" and fields.get("approver"):
+        if e.action in ("extend", "approve_extension") and fields.get("approver"):
             fields["approver_name"] = (_user_label(fields["approver"]) or {}).get("display_name")
+        if fields.get("proposed_by"):
+            fields["proposed_by_name"] = (_user_label(fields["proposed_by"]) or {}).get("display_name")
         spec = rq.get_kind(row.kind).action(e.action)
         label = ("Submit" if is_en() else "提交") if e.action == "submit" else (
             (spec.label_en if is_en() else spec.label_zh) if spec else e.action)
@@ -459,7 +482,8 @@ def action_labels(kind: str) -> Dict[str, Dict[str, Any]]:
 
 
 STATE_LABELS = {
-    "submitted": "已提交", "under_review": "审核中", "extended": "已延期", "approved": "已同意",
+    "submitted": "已提交", "under_review": "审核中", "extension_proposed": "延期待批准",
+    "extended": "已延期", "approved": "已同意",
     "rejected": "不予同意", "withdrawn": "已撤回", "pending": "待审查", "opened": "已开放",
     "kept_closed": "维持不开放", "upheld": "维持原决定", "directed_open": "责令开放",
     "corrected": "已更正", "confirmed": "确认无误"}
@@ -578,6 +602,7 @@ def create_grant_for(row, granted_by: str):
     else:
         return None
     model.Session.add(g)
+    audit.record(model.Session, granted_by, "grant.created", g)
     return g
 
 
@@ -602,10 +627,12 @@ def record_grant_download(user_id: Optional[str], package_id: Optional[str], res
     try:
         g = active_grant(user_id, package_id)
         if g is None:
+            audit.record_download(model.Session, user_id, package_id, resource_id, ip=ip, via=via, commit=True)
             return None
         row = GrantDownload(grant_id=g.id, user_id=user_id, package_id=package_id,
                             resource_id=resource_id, ip=ip, via=via)
         model.Session.add(row)
+        audit.record_download(model.Session, user_id, package_id, resource_id, grant_id=g.id, ip=ip, via=via)
         model.Session.commit()
         return row
     except Exception:

@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import Invalid, missing, StopOnError
 
 from ..domain import catalog
+from ..domain import fields as input_fields
 from ..domain import open_types as ot
 
 
@@ -55,6 +56,28 @@ def govopen_choice(field, schema):
     return validator
 
 
+@_scheming
+def govopen_max_length(field, schema):
+    """A text field of the catalog schema within its ``max_length`` (declared beside
+    its label in schemas/dataset.yaml; ``domain/fields.TEXT`` when absent), refused
+    with the label in the user's language."""
+    label = field.get("label") or field["field_name"]
+    zh = label.get("zh_Hans_CN") or label.get("en") if isinstance(label, dict) else str(label)
+    en = label.get("en") or zh if isinstance(label, dict) else str(label)
+    param = input_fields.Param(field["field_name"], "text", zh, en,
+                               int(field.get("max_length") or input_fields.TEXT))
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if not isinstance(value, str):
+            return
+        problem, _ = input_fields.check(param, value)
+        if problem is not None:
+            errors[key].append(input_fields.message(problem[0], param, current_lang(), **problem[1]))
+            raise StopOnError
+    return validator
+
+
 def govopen_open_type(key, data, errors, context):
     value = data.get(key)
     if _blank(value):
@@ -85,28 +108,39 @@ govopen_share_conditions = _required_when(
     "share_conditions", ("conditional",), "share_conditions_required", "share_type")
 
 
-def govopen_open_type_change_reason(key, data, errors, context):
-    """Required when an update changes the open type. Never stored on the dataset:
-    the change (who, when, old → new, reason) goes to the change log, written by
-    the plugin's after_dataset_update from the stash on the package object."""
-    reason = data.get(key)
-    reason = None if _blank(reason) else str(reason).strip()
-    pkg = context.get("package")
-    old = None
-    if pkg is not None and getattr(pkg, "id", None):
-        old = (pkg.extras or {}).get("open_type")
-    new = _get(data, "open_type")
-    problem = catalog.open_type_change_problem(old, new, reason)
-    if problem:
-        errors[key].append(msg(problem))
+def _type_change_reason(field: str):
+    """The validator of ``<field>_change_reason`` (field: open_type or share_type):
+    required when an update changes the field (``catalog.type_change_problem``). Never
+    stored on the dataset: the change (who, when, old → new, reason) goes to the change
+    log, written by the plugin's after_dataset_update from the stash on the package
+    object. Open type and share type follow the same rules (issue 12, finding 5)."""
+    def validator(key, data, errors, context):
+        reason = data.get(key)
+        reason = None if _blank(reason) else str(reason).strip()
+        pkg = context.get("package")
+        old = None
+        if pkg is not None and getattr(pkg, "id", None):
+            old = (pkg.extras or {}).get(field)
+        new = _get(data, field)
+        problem = catalog.type_change_problem(field, old, new, reason)
+        if problem:
+            errors[key].append(msg(problem))
+            raise StopOnError
+        if pkg is not None:
+            # navl validates with a copy of the context: stash the change on the package
+            # object (same object in after_dataset_update via the session identity map)
+            changes = dict(getattr(pkg, "_govopen_type_changes", None) or {})
+            changes[field] = ({"field": field, "old": old, "new": new, "reason": reason}
+                              if old and new and old != new else None)
+            pkg._govopen_type_changes = changes
+        data.pop(key, None)
         raise StopOnError
-    if pkg is not None:
-        # navl validates with a copy of the context: stash the change on the package
-        # object (same object in after_dataset_update via the session identity map)
-        pkg._govopen_open_type_change = (
-            {"old": old, "new": new, "reason": reason} if old and new and old != new else None)
-    data.pop(key, None)
-    raise StopOnError
+    validator.__name__ = "govopen_%s_change_reason" % field
+    return validator
+
+
+govopen_open_type_change_reason = _type_change_reason("open_type")
+govopen_share_type_change_reason = _type_change_reason("share_type")
 
 
 def govopen_spatial_code(value):
@@ -150,9 +184,27 @@ def govopen_record_count(value):
     return str(n)
 
 
+#: the licence of an entry created without one (issue 14): CC BY 4.0 unless the
+#: deployment names its jurisdiction's open-data licence (a CKAN licence id)
+LICENSE_DEFAULT = "cc-by"
+
+
+def license_default() -> str:
+    import ckan.plugins.toolkit as tk
+    key = "govopen.license_default"
+    return (tk.config[key] if key in tk.config else None) or LICENSE_DEFAULT
+
+
+def govopen_license_default(value):
+    """An empty or unspecified licence becomes the default open-data licence."""
+    if _blank(value) or value == "notspecified":
+        return license_default()
+    return value
+
+
 def get_validators() -> dict:
     return {f.__name__: f for f in (
-        govopen_choice, govopen_open_type, govopen_legal_basis, govopen_open_conditions,
+        govopen_license_default, govopen_choice, govopen_max_length, govopen_open_type, govopen_legal_basis, govopen_open_conditions,
         govopen_share_legal_basis, govopen_share_conditions,
-        govopen_open_type_change_reason, govopen_spatial_code, govopen_date,
+        govopen_open_type_change_reason, govopen_share_type_change_reason, govopen_spatial_code, govopen_date,
         govopen_temporal_end, govopen_record_count)}

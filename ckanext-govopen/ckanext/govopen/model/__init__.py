@@ -9,6 +9,9 @@ from .requests import Request, RequestEvent, Notification, GrantDownload  # noqa
 from .calendar import CalendarDay, CalendarYear  # noqa: F401
 from .demand import Demand, DemandRequester, DemandEvent  # noqa: F401  (issue 8)
 from .publication import Publication, PublicationPolicy, PublicationEvent  # noqa: F401  (issue 7)
+from .audit import AuditRow, AuditHead, AuditAnchor  # noqa: F401  (issue 18)
+from .usage import DatasetUsage  # noqa: F401  (issue 14)
+from .apps import App  # noqa: F401  (issue 16: application keys)
 
 
 def govopen_tables():
@@ -16,4 +19,6 @@ def govopen_tables():
     return [Grant.__table__, OpenTypeChange.__table__, Request.__table__, RequestEvent.__table__,
             Notification.__table__, GrantDownload.__table__, CalendarDay.__table__, CalendarYear.__table__,
             Demand.__table__, DemandRequester.__table__, DemandEvent.__table__,
-            Publication.__table__, PublicationPolicy.__table__, PublicationEvent.__table__]
+            Publication.__table__, PublicationPolicy.__table__, PublicationEvent.__table__,
+            AuditRow.__table__, AuditHead.__table__, AuditAnchor.__table__,
+            DatasetUsage.__table__, App.__table__]

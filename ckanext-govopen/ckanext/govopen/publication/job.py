@@ -70,6 +70,17 @@ def _secret_env():
     os.environ["DESENSITIZE_SECRET"] = secret
 
 
+def _k_anonymity_min() -> Optional[int]:
+    """The jurisdiction's minimum k for the k-anonymity check (config/jurisdictions/*.yaml
+    ``k_anonymity_min``); None if the jurisdiction file cannot be read."""
+    try:
+        from ..logic import requests_glue
+        return requests_glue.jurisdiction().k_anonymity_min
+    except Exception:
+        log.exception("jurisdiction not readable: default minimum k")
+        return None
+
+
 def _wait_for_row(resource_id, token, seconds=15.0):
     """The enqueuing transaction may commit a moment after the job starts."""
     import ckan.model as model
@@ -132,6 +143,7 @@ def run(resource_id: str, token: str) -> str:
             policy = yaml.safe_load(policy_yaml) if policy_yaml else None
             report = desensitize.apply(
                 original, storage.public_path(resource_id), policy, progress=progress,
+                min_k=_k_anonymity_min(),
                 chunk_rows=int(tk.config.get("govopen.publication.chunk_rows", 10000) or 10000),
                 workers=(int(tk.config.get("govopen.publication.workers")) if
                          tk.config.get("govopen.publication.workers") else None))
@@ -159,6 +171,7 @@ def run(resource_id: str, token: str) -> str:
             return "superseded"
         _record(engine, "succeeded", resource_id, package_id, token=token, report_hash=digest,
                 original_sha256=sha, **policy_info)
+        _notify_reviewers(engine, resource_id, package_id, token)
         if not state.keep_original() and kind == state.KIND_TABULAR:
             storage.discard_original(original)
             _update(engine, resource_id, token, original_path=None)
@@ -205,12 +218,45 @@ def _fail(engine, resource_id, package_id, token, error: dict, report: Optional[
     return ot.PUB_FAILED
 
 
+def _notify_reviewers(engine, resource_id, package_id, token):
+    """issue 14: the department's reviewers (its admins) are told that a file waits for
+    the confidentiality review (one notification per attempt; the queue page lists it).
+    Never fails the job."""
+    import uuid
+    try:
+        from ..model import Notification
+        with engine.begin() as conn:
+            pkg = conn.execute(sa.text("SELECT title, name, owner_org FROM package WHERE id = :p"),
+                               {"p": package_id}).first()
+            res = conn.execute(sa.text("SELECT name FROM resource WHERE id = :r"), {"r": resource_id}).first()
+            if pkg is None or not pkg.owner_org:
+                return
+            admins = conn.execute(sa.text(
+                "SELECT m.table_id FROM member m JOIN \"user\" u ON u.id = m.table_id "
+                "WHERE m.group_id = :o AND m.table_name = 'user' AND m.capacity = 'admin' "
+                "AND m.state = 'active' AND u.state = 'active'"), {"o": pkg.owner_org}).all()
+            message = "「%s」（%s）已完成脱敏处理，等待保密审查。\n%s is desensitized and waits for the confidentiality review." % (
+                (res.name if res is not None else None) or resource_id, pkg.title or pkg.name,
+                (res.name if res is not None else None) or resource_id)
+            for (uid,) in admins:
+                key = "publication_review:%s:%s:%s" % (resource_id, token, uid)
+                if conn.execute(sa.select(Notification.__table__.c.id).where(
+                        Notification.__table__.c.dedup_key == key)).first():
+                    continue
+                conn.execute(sa.insert(Notification.__table__).values(
+                    id=str(uuid.uuid4()), user_id=uid, request_id=None, kind="publication_review",
+                    message=message, created=_now(), read=False, dedup_key=key))
+    except Exception:
+        log.exception("publication job %s: reviewer notification failed", resource_id)
+
+
 def _record(engine, action, resource_id, package_id, user_id=None, **detail):
     """``state.record`` on the job's own connection (the audit row and, for history
     events, the dataset's activity, in one transaction)."""
     import uuid
     from ..model import PublicationEvent
     from . import state
+    from .. import audit
     import ckan.model as model
     history = state.history_values(action, resource_id, package_id, user_id, detail)
     model.Session.commit()  # the platform account, if history_values had to create it
@@ -218,5 +264,6 @@ def _record(engine, action, resource_id, package_id, user_id=None, **detail):
         conn.execute(sa.insert(PublicationEvent.__table__).values(
             id=str(uuid.uuid4()), resource_id=resource_id, package_id=package_id,
             user_id=user_id, action=action, detail=detail, created=_now()))
+        audit.record(conn, user_id, "publication." + action, resource_id or package_id, dict(detail, package_id=package_id, resource_id=resource_id))
         if history is not None:
             conn.execute(state.activity_table().insert().values(**history))

@@ -16,6 +16,14 @@ from typing import Optional, Union
 
 MUST, SHOULD, MUST_NOT = "MUST", "SHOULD", "MUST_NOT"
 
+# Limits of one query string (q or one fq): a deeper or longer query is refused with
+# a QueryParseError (→ pysolr.SolrError → CKAN's SearchError: the API answers 409,
+# the search page shows a search error) instead of exhausting the stack or the
+# database. MAX_CLAUSES is Solr's default maxBooleanClauses.
+MAX_QUERY_LENGTH = 10_000
+MAX_DEPTH = 32
+MAX_CLAUSES = 1024
+
 
 class QueryParseError(ValueError):
     pass
@@ -186,6 +194,7 @@ class _Parser:
         self.toks = toks
         self.i = 0
         self.default_and = default_and
+        self.depth = 0
 
     def peek(self, k: int = 0) -> Optional[Tok]:
         j = self.i + k
@@ -257,7 +266,12 @@ class _Parser:
                 raise QueryParseError("Missing value for field %s" % fld)
         t = self.next()
         if t.kind == "LP":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryParseError("查询嵌套过深（最多 %d 层括号） / Query nested too deeply "
+                                      "(at most %d levels of parentheses)" % (MAX_DEPTH, MAX_DEPTH))
             sub = self.query(fld, top=False)
+            self.depth -= 1
             if self.peek() is None or self.peek().kind != "RP":
                 raise QueryParseError("Unbalanced parenthesis")
             self.next()
@@ -276,7 +290,13 @@ class _Parser:
 
 
 def parse(q: str, default_and: bool = True) -> Bool:
+    if len(q) > MAX_QUERY_LENGTH:
+        raise QueryParseError("查询过长（最多 %d 个字符） / Query too long (at most %d characters)"
+                              % (MAX_QUERY_LENGTH, MAX_QUERY_LENGTH))
     toks = lex(q)
+    if sum(1 for t in toks if t.kind in ("TERM", "PHRASE", "RANGE")) > MAX_CLAUSES:
+        raise QueryParseError("查询条件过多（最多 %d 个） / Too many clauses (at most %d)"
+                              % (MAX_CLAUSES, MAX_CLAUSES))
     p = _Parser(toks, default_and)
     result = p.query(None, top=True)
     if p.peek() is not None:

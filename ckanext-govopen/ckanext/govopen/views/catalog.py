@@ -3,8 +3,6 @@ the machine-readable catalog (/catalog.csv, /catalog.json), the department's
 update-duty dashboard (/dashboard/govopen) and the 'apply' landing page."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import flask
@@ -13,31 +11,66 @@ from flask import Blueprint, request
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
+from .. import csv_export
 from ..domain import open_types as ot
 from ..logic import access
 
 blueprint = Blueprint("govopen", __name__)
 
 NEGATIVE_COLUMNS = ["name", "title", "organization", "organization_title", "open_type",
-                    "open_type_label", "open_conditions", "legal_basis"]
+                    "open_conditions", "legal_basis"]
+
+#: choice fields of the schema whose codes the CSV files show as their labels
+CHOICE_FIELDS = ("open_type", "share_type", "theme", "resource_category", "update_cycle",
+                 "open_method")
+#: a CSV column read from a differently named schema field
+SCHEMA_FIELD_OF = {"organization_title": "owner_org", "tags": "tag_string"}
+
+
+def _column_labels(columns):
+    """Header labels of the CSV files for people (issue 14): the schema's field label
+    (schemas/dataset.yaml, in the request's language); gettext for the columns that
+    are not schema fields."""
+    other = {"id": tk._("ID"), "organization": tk._("Department identifier"),
+             "overdue": tk._("Update overdue"), "formats": tk._("Formats"),
+             "resource_urls": tk._("Resource URLs"),
+             "metadata_modified": tk._("Catalog entry last modified"),
+             "url": tk._("Catalog entry page")}
+    labels = {}
+    try:
+        fields = tk.h.scheming_get_dataset_schema("dataset")["dataset_fields"]
+    except Exception:
+        fields = []
+    for c in columns:
+        field = tk.h.scheming_field_by_name(fields, SCHEMA_FIELD_OF.get(c, c)) if fields else None
+        if c in other:
+            labels[c] = other[c]
+        elif field and field.get("label"):
+            labels[c] = tk.h.scheming_language_text(field["label"])
+    return labels
+
+
+def _labelled(rows):
+    """Rows with the schema's labels in place of codes (无条件开放, 每日 …) and 是/否."""
+    from ..helpers import govopen_choice_label
+    yes, no = tk._("Yes"), tk._("No")
+    for r in rows:
+        out = dict(r)
+        for key in CHOICE_FIELDS:
+            if out.get(key):
+                out[key] = govopen_choice_label(key, out[key])
+        if isinstance(out.get("overdue"), bool):
+            out["overdue"] = yes if out["overdue"] else no
+        yield out
+
+
+def _people_csv(rows, columns, filename):
+    return csv_export.csv_response(_labelled(rows), columns, filename, _column_labels(columns))
 
 
 def _context():
     return {"user": current_user.name if current_user and not current_user.is_anonymous else "",
             "auth_user_obj": current_user}
-
-
-def _csv_response(rows, columns, filename):
-    buf = io.StringIO()
-    buf.write("\ufeff")  # BOM so spreadsheet programs read UTF-8 Chinese correctly
-    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: ("; ".join(map(str, v)) if isinstance(v, list) else v)
-                    for k, v in r.items()})
-    resp = flask.Response(buf.getvalue(), mimetype="text/csv; charset=utf-8")
-    resp.headers["Content-Disposition"] = "attachment; filename=%s" % filename
-    return resp
 
 
 def _json_response(data, filename=None):
@@ -67,7 +100,7 @@ def negative_list():
 
 @blueprint.route("/negative-list.csv")
 def negative_list_csv():
-    return _csv_response(_negative_rows(), NEGATIVE_COLUMNS, "negative-list.csv")
+    return _people_csv(_negative_rows(), NEGATIVE_COLUMNS, "negative-list.csv")
 
 
 @blueprint.route("/negative-list.json")
@@ -86,7 +119,7 @@ def catalog_csv():
     from ..logic.action import CATALOG_FIELDS
     rows = tk.get_action("govopen_catalog")(
         _context(), {"organization": request.args.get("organization") or None})
-    return _csv_response(rows, CATALOG_FIELDS, "catalog.csv")
+    return _people_csv(rows, CATALOG_FIELDS, "catalog.csv")
 
 
 @blueprint.route("/dashboard/govopen")

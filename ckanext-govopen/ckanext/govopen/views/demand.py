@@ -27,6 +27,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
 from ..logic import requests_glue as glue
+from .verification import flash_if_unverified
 
 blueprint = Blueprint("govopen_demand", __name__)
 
@@ -90,6 +91,7 @@ def new():
     out = _call("govopen_demand_create", _form())
     if out is None:
         return tk.redirect_to("govopen_demand.index")
+    flash_if_unverified()
     return tk.redirect_to("govopen_demand.read", id=out["id"])
 
 
@@ -125,7 +127,8 @@ def read(id):
 def second(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("govopen_demand.read", id=id))
-    _call("govopen_demand_second", {"id": id}, tk._("You asked for this"))
+    if _call("govopen_demand_second", {"id": id}, tk._("You asked for this")) is not None:
+        flash_if_unverified()
     return tk.redirect_to("govopen_demand.read", id=id)
 
 
@@ -171,7 +174,8 @@ def fulfil(id):
 def dataset_demand(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("dataset.read", id=id))
-    _call("govopen_demand_create", {"package_id": id}, tk._("You asked for this"))
+    if _call("govopen_demand_create", {"package_id": id}, tk._("You asked for this")) is not None:
+        flash_if_unverified()
     return tk.redirect_to("dataset.read", id=id)
 
 

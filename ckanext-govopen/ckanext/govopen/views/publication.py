@@ -40,8 +40,9 @@ def original(id, resource_id):
     if row is None or not row.original_path:
         return tk.abort(404, tk._("The original file is not kept"))
     try:
-        return flask.send_file(row.original_path, download_name=row.original_name or "original",
-                               as_attachment=True)
+        from .serving import send_stored
+        return send_stored(row.original_path, row.original_name or "original",
+                           force_attachment=True)
     except FileNotFoundError:
         return tk.abort(404, tk._("The original file is not kept"))
 
@@ -54,10 +55,41 @@ def page(id, resource_id):
     except tk.NotAuthorized as e:
         return tk.abort(403, str(e) or tk._("Not authorized"))
     events = tk.get_action("govopen_publication_events")(ctx, {"id": res.id})
+    report_rows, k_text, events = _in_words(res, pub, events)
     return tk.render("govopen/publication/page.html", extra_vars={
         "pkg": pkg, "res": res.as_dict(), "pub": pub, "events": events,
+        "report_rows": report_rows, "k_anonymity_text": k_text,
         "checklist": [(k, ot.REVIEW_CHECKLIST_LABELS[k]) for k in ot.REVIEW_CHECKLIST],
         "errors": {}})
+
+
+def _in_words(res, pub, events):
+    """The report and the record in people's words (publication/words.py), with masked
+    samples read from the published file, and local (Asia/Shanghai) times."""
+    from ..domain import catalog
+    from ..logic.validators import current_lang
+    from ..publication import storage, words
+    zh = not current_lang().startswith("en")
+    rep = (pub or {}).get("report") or {}
+    columns = rep.get("columns") or []
+    changed = [c["column"] for c in columns if c.get("cells_changed") and not c.get("dropped")]
+    samples = {}
+    if changed and pub.get("state") == ot.PUB_SUCCEEDED and (res.format or "").upper() == "CSV":
+        samples = words.masked_samples(storage.public_path(res.id), changed)
+    rows = [{"column": c.get("column"), "finding": words.column_finding(c, zh),
+             "operator": words.operator_label(
+                 c.get("operator") or ("free_text" if c.get("kind") == "free_text" and c.get("cells_changed") else None),
+                 c.get("dropped"), zh),
+             "cells_changed": c.get("cells_changed") or 0,
+             "samples": samples.get(c.get("column")) or []} for c in columns]
+    k_text = words.k_anonymity_text(rep.get("k_anonymity"), zh) if rep else ""
+    out = []
+    for e in events or []:
+        local = catalog.to_shanghai(e.get("created"))
+        out.append({**e, "created_local": local.strftime("%Y-%m-%d %H:%M:%S") if local else "",
+                    "action_label": tk.h.govopen_publication_event_label(e.get("action")),
+                    "detail_text": words.event_detail(e.get("action"), e.get("detail"), zh)})
+    return rows, k_text, out
 
 
 def review(id, resource_id):

@@ -4,15 +4,13 @@ request page (history, how the due date was worked out, action buttons from
 no rule is decided here or in the templates."""
 from __future__ import annotations
 
-import csv
-import io
-
 import flask
 from flask import Blueprint, request
 
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
+from .. import csv_export
 from ..domain import requests as rq
 from ..logic import requests_glue as glue
 
@@ -63,9 +61,13 @@ def apply_form(id):
         else:
             tk.h.flash_success(tk._("Your application was submitted."))
             return tk.redirect_to("govopen_requests.read", id=result["id"])
+    from ..logic import access as _access
     return tk.render("govopen/requests/apply.html", extra_vars={
         "pkg_dict": pkg_dict, "data": data, "errors": errors,
-        "access": pkg_dict.get("govopen_access") or {}})
+        "access": pkg_dict.get("govopen_access") or {},
+        # issue 14: the reply limit before submitting; the account's kind preselected
+        "limit_working_days": glue.jurisdiction().limits(rq.get_kind("application").limit_key).limit,
+        "default_applicant_type": _access.actor_for(current_user.name).kind})
 
 
 SHARE_FIELDS = ("requester_org_id", "purpose", "scope", "legal_basis")
@@ -142,12 +144,26 @@ def mine():
 def reviews():
     if not _logged_in():
         return _login_redirect()
+    from ..domain import request_forms as rf
+    organization = request.args.get("organization") or ""
     rows = tk.get_action("govopen_request_list")(_context(), {
         "scope": "department", "kind": request.args.get("kind"), "state": request.args.get("state"),
-        "organization": request.args.get("organization"),
-        "open_only": request.args.get("open_only")})
+        "organization": organization or None})
+    open_rows = [r for r in rows if r.get("open")]
+    done_rows = [r for r in rows if not r.get("open")]
+    tab = "finished" if request.args.get("tab") == "finished" else "open"
+    for r in open_rows:
+        r["remaining_tone"] = rf.remaining_tone(r.get("remaining_working_days"), r.get("overdue"))
+    org = None
+    if organization:
+        import ckan.model as model
+        org = model.Group.get(organization)
     return tk.render("govopen/requests/reviews.html", extra_vars={
-        "rows": rows, "kind": request.args.get("kind") or "", "state": request.args.get("state") or "",
+        "rows": open_rows if tab == "open" else done_rows, "tab": tab,
+        "open_count": len(open_rows), "finished_count": len(done_rows),
+        "kind": request.args.get("kind") or "", "state": request.args.get("state") or "",
+        "organization": organization, "organization_title": (org.title or org.name) if org else "",
+        "state_choices": sorted(((k, glue.state_label(k)) for k in glue.STATE_LABELS), key=lambda x: x[1]),
         "kind_titles": {k: glue.kind_title(k) for k in rq.KINDS}})
 
 
@@ -166,8 +182,72 @@ def read(id):
         return tk.abort(404, tk._("Request not found"))
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this request"))
-    return tk.render("govopen/requests/read.html", extra_vars={
-        "req": req, "errors": {}, "user_id": current_user.id})
+    return tk.render("govopen/requests/read.html", extra_vars=_read_vars(req))
+
+
+#: how each action's panel and button look (issue 14): decisions in different colours
+ACTION_TONES = {"approve": "approve", "open": "approve", "direct_open": "approve", "confirm": "approve",
+                "correct": "approve", "reject": "reject", "keep_closed": "reject", "uphold": "reject",
+                "withdraw": "withdraw"}
+
+
+def _approvers(req):
+    """The department's admins by name, for the 'approver' choice (an extension)."""
+    import ckan.model as model
+    dept = (req.get("department") or {}).get("id")
+    if not dept:
+        return []
+    try:
+        members = tk.get_action("member_list")(_context(), {"id": dept, "object_type": "user",
+                                                            "capacity": "admin"})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return []
+    out = []
+    for user_id, _type, _cap in members:
+        u = model.User.get(user_id)
+        if u is not None and u.state == "active":
+            out.append({"id": u.id, "name": u.name, "display_name": u.display_name})
+    return out
+
+
+def _read_vars(req, form_action=None, form_data=None):
+    from ..domain import request_forms as rf
+    zh = not glue.is_en()
+    requester = (req.get("requester") or {}).get("id")
+    return {
+        "req": req, "errors": {}, "user_id": current_user.id,
+        "request_number": rf.request_number(req["kind"], req.get("received_at"), req["id"]),
+        "steps": rf.progress_steps(req["state"], rq.get_kind(req["kind"]).final_states, zh),
+        "action_tones": ACTION_TONES, "approvers": _approvers(req) if req.get("available_actions") else [],
+        "legal_bases": rf.legal_basis_choices(glue.jurisdiction().regulation),
+        "form_action": form_action, "form_data": form_data or {},
+        "applicant_type_labels": {k: (en if not zh else z) for k, (z, en) in glue.APPLICANT_TYPES.items()},
+        # offered to the applicant of a refused application; the action decides
+        "offer_reconsideration": req["kind"] == "application" and req["state"] == "rejected"
+                                 and requester == current_user.id,
+    }
+
+
+@blueprint.route("/dashboard/requests/<id>/reconsider", methods=["POST"])
+def reconsider(id):
+    """申请复核 of a refused application: govopen_reconsideration_create decides."""
+    if not _logged_in():
+        return _login_redirect()
+    try:
+        result = tk.get_action("govopen_reconsideration_create")(_context(), {
+            "request_id": id, "reasons": request.form.get("reasons", "")})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized as e:
+        tk.h.flash_error(str(e))
+    except tk.ValidationError as e:
+        err = _errors_summary(e)
+        err.pop("rule", None)
+        tk.h.flash_error("；".join(err.values()) or tk._("Please correct the following:"))
+    else:
+        tk.h.flash_success(tk._("Your request for reconsideration was filed."))
+        return tk.redirect_to("govopen_requests.read", id=result["id"])
+    return tk.redirect_to("govopen_requests.read", id=id)
 
 
 @blueprint.route("/dashboard/requests/<id>/attachment")
@@ -183,11 +263,14 @@ def attachment(id):
     stored = (req.get("fields") or {}).get("attachment") or ""
     if not stored.startswith("attachment:"):
         return tk.abort(404, tk._("Request not found"))
+    from ..logic.action.requests import attachment_folder
     name = os.path.basename(stored.split(":", 1)[1])
-    path = os.path.join(tk.config.get("ckan.storage_path") or "", "govopen_attachments", name)
+    # only the request's own folder (issue 12, finding 9): never a file named elsewhere
+    path = os.path.join(attachment_folder(req["id"]), name)
     if not os.path.isfile(path):
         return tk.abort(404, tk._("Request not found"))
-    return flask.send_file(path, as_attachment=True, download_name=name.split("-", 1)[-1])
+    from .serving import send_stored
+    return send_stored(path, name.split("-", 1)[-1], force_attachment=True)
 
 
 @blueprint.route("/dashboard/requests/<id>/act", methods=["POST"])
@@ -204,7 +287,16 @@ def act(id):
         tk.h.flash_error(str(e))
     except tk.ValidationError as e:
         err = _errors_summary(e)
-        tk.h.flash_error(err.get("message") or "; ".join("%s: %s" % kv for kv in err.items()))
+        err.pop("rule", None)
+        # the error in words (no field keys), and the page again with what was typed
+        tk.h.flash_error(err.get("message") or "；".join(v for k, v in err.items() if k != "id"))
+        try:
+            req = tk.get_action("govopen_request_show")(_context(), {"id": id})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            return tk.redirect_to("govopen_requests.read", id=id)
+        typed = {k: v for k, v in data.items() if k not in ("id", "action")}
+        return tk.render("govopen/requests/read.html",
+                         extra_vars=_read_vars(req, data.get("action"), typed))
     else:
         tk.h.flash_success(tk._("Done."))
     return tk.redirect_to("govopen_requests.read", id=id)
@@ -257,21 +349,21 @@ STATS_COLUMNS = ["organization", "organization_title", "received", "open", "appr
 
 @blueprint.route("/stats/requests")
 def stats():
-    rows = tk.get_action("govopen_stats")(_context(), {"kind": request.args.get("kind")})
+    period = {k: request.args.get(k) or None for k in ("since", "until")}
+    try:
+        rows = tk.get_action("govopen_stats")(_context(), {"kind": request.args.get("kind"), **period})
+    except tk.ValidationError as e:
+        tk.h.flash_error("；".join(_errors_summary(e).values()))
+        period = {"since": None, "until": None}
+        rows = tk.get_action("govopen_stats")(_context(), {"kind": request.args.get("kind")})
     top = max([r["received"] for r in rows] + [1])
     return tk.render("govopen/requests/stats.html", extra_vars={"rows": rows, "top": top,
-                                                                "kind": request.args.get("kind") or ""})
+                                                                "kind": request.args.get("kind") or "",
+                                                                "since": period["since"] or "",
+                                                                "until": period["until"] or ""})
 
 
 @blueprint.route("/stats/requests.csv")
 def stats_csv():
     rows = tk.get_action("govopen_stats")(_context(), {"kind": request.args.get("kind")})
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    w = csv.DictWriter(buf, fieldnames=STATS_COLUMNS, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow(r)
-    resp = flask.Response(buf.getvalue(), mimetype="text/csv; charset=utf-8")
-    resp.headers["Content-Disposition"] = "attachment; filename=request-stats.csv"
-    return resp
+    return csv_export.csv_response(rows, STATS_COLUMNS, "request-stats.csv")

@@ -11,7 +11,9 @@ user may not have the resource's data:
   view given as ``?resource_view=<json>`` is covered, and a ``view_id`` of another
   resource is 404;
 * ``datatablesview.ajax`` / ``datatablesview.filtered_download`` (when the
-  datatables_view plugin is loaded) — decided on the view's own resource.
+  datatables_view plugin is loaded) — decided on the view's own resource;
+* ``datastore.dump`` — ``/datastore/dump/<resource_id>`` (CSV/TSV/JSON/XML, and XLSX
+  added here), decided on the resource (issue 16).
 
 The endpoints are replaced once the app is built (see ``download.install_download_override``,
 called from IMiddleware). The API (resource_view_show / resource_view_list) is filtered
@@ -98,6 +100,63 @@ def guard_view_id_route(original, as_json: bool):
     return route
 
 
+def _forbidden_for_resource(resource_id: str, decision):
+    from .download import render_forbidden
+    res = model.Resource.get(resource_id)
+    try:
+        pkg_dict = tk.get_action("package_show")(
+            {"user": current_user.name, "auth_user_obj": current_user}, {"id": res.package_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):  # a private entry
+        return tk.abort(404, tk._("Dataset not found"))
+    rsc = next((r for r in pkg_dict.get("resources") or [] if r["id"] == res.id), None)
+    return render_forbidden(pkg_dict, decision, rsc)
+
+
+def guard_dump(original):
+    """Wrap the DataStore's ``/datastore/dump/<resource_id>`` (issue 16): 403 with the
+    policy's reason, as the download route answers (core would say 404), and XLSX."""
+    @functools.wraps(original)
+    def dump(resource_id: str):
+        decision = access.decide_resource(_actor(), resource_id)
+        if decision is not None and not decision.allowed:
+            return _forbidden_for_resource(resource_id, decision)
+        q = _dump_under_rows_quota(resource_id)
+        if (flask.request.args.get("format") or "").lower() == "xlsx":
+            from .datastore_dump import dump_xlsx
+            return dump_xlsx(resource_id)
+        response = original(resource_id=resource_id)
+        if q is not None and getattr(response, "is_streamed", False):
+            from .. import quota
+            response.response = quota.counted_stream(q, response.response)
+        return response
+    return dump
+
+
+def _dump_under_rows_quota(resource_id: str):
+    """A dump under a rows quota (issue 16): its ``limit`` is cut to the rows left today
+    (so the file ends where the quota does, well-formed), and the quota state is
+    returned for counting the pages streamed after the request (``quota.counted_stream``).
+    None when no rows quota applies."""
+    from .. import quota
+    from werkzeug.datastructures import ImmutableMultiDict
+    q = quota.current()
+    if q is None:
+        return None
+    res = model.Resource.get(resource_id)
+    left, counter = q.rows_left(res.package_id if res is not None else None)
+    if counter is None:
+        return q
+    try:
+        asked = int(flask.request.args.get("limit") or -1)
+    except ValueError:
+        return q  # the dump's own validation answers 400
+    if asked < 0 or asked > left:
+        args = flask.request.args.to_dict()
+        args["limit"] = str(max(left, 0))
+        flask.request.args = ImmutableMultiDict(args)
+    return q
+
+
 #: endpoints keyed by a view id → whether they answer JSON
 VIEW_ID_ENDPOINTS = {"datatablesview.ajax": True, "datatablesview.filtered_download": False}
 
@@ -118,6 +177,8 @@ def install_view_override(flask_app) -> None:
         if (ep.endswith("_resource.view") or ep == "resource.view") \
                 and "/resource/" in rule.rule and "/view" in rule.rule:
             guard(ep, guard_resource_view)
+        elif ep == "datastore.dump":
+            guard(ep, guard_dump)
         elif ep in VIEW_ID_ENDPOINTS:
             guard(ep, functools.partial(guard_view_id_route, as_json=VIEW_ID_ENDPOINTS[ep]))
     log.debug("govopen resource view guard on %s", sorted(set(done)))

@@ -16,12 +16,17 @@ Relative roles (computed by ``requests.relative_roles`` from an ``Actor`` and a
 ``system``               the platform itself (e.g. the demand board opening a review)
 
 Field types: ``text`` (non-empty string), ``int`` (positive int), ``date``
-(``datetime.date`` or ISO string), ``user`` (a user id string).
+(``datetime.date`` or ISO string), ``user`` (a user id string). Every field has
+its labels and a length limit (``max_length``; default by type from
+``domain/fields.py``): the engine, the create actions' schemas and the forms read
+them from here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Tuple
+
+from .. import fields as _fields
 
 REQUESTER = "requester"
 DEPARTMENT_MEMBER = "department_member"
@@ -35,7 +40,14 @@ ROLES = frozenset({REQUESTER, DEPARTMENT_MEMBER, DEPARTMENT_ADMIN, SYSADMIN, SYS
 FIELD_TYPES = frozenset({"text", "int", "date", "user"})
 
 # action effects the engine knows about
-EFFECT_EXTEND = "extend"
+EFFECT_EXTEND = "extend"                          # the head extends, as their own act
+EFFECT_PROPOSE_EXTENSION = "propose_extension"    # a member proposes; nothing extended yet
+EFFECT_APPROVE_EXTENSION = "approve_extension"    # the head approves the pending proposal
+#: effects bound by the one-extension rule and the jurisdiction's extension settings
+EXTENSION_EFFECTS = (EFFECT_EXTEND, EFFECT_PROPOSE_EXTENSION, EFFECT_APPROVE_EXTENSION)
+
+#: the state of a request whose extension a member proposed and the head has not decided
+EXTENSION_PROPOSED = "extension_proposed"
 
 
 @dataclass(frozen=True)
@@ -44,10 +56,24 @@ class FieldSpec:
     type: str = "text"
     required: bool = True
     label_zh: str = ""
+    label_en: str = ""
+    max_length: Optional[int] = None   # characters; default by type (domain/fields.py)
 
     def __post_init__(self):
         if self.type not in FIELD_TYPES:
             raise ValueError("field %s: unknown type %r" % (self.name, self.type))
+
+    def param(self, name: Optional[str] = None) -> "_fields.Param":
+        """This field as an input declaration (``name``: the action parameter that
+        carries it, when it differs)."""
+        return _fields.Param(name or self.name, self.type, self.label_zh or self.name,
+                             self.label_en or self.label_zh or self.name, self.max_length,
+                             minimum=1 if self.type == "int" else None,
+                             maximum=_fields.MAX_INT_FIELD if self.type == "int" else None)
+
+    @property
+    def limit(self) -> Optional[int]:
+        return self.param().limit
 
 
 @dataclass(frozen=True)
@@ -116,13 +142,35 @@ def actions(*specs: ActionSpec) -> Mapping[str, ActionSpec]:
 
 
 # shared field specs
-REASONS = FieldSpec("reasons", "text", True, "理由")
-LEGAL_BASIS = FieldSpec("legal_basis", "text", True, "法律依据")
-APPROVER = FieldSpec("approver", "user", True, "批准人（部门负责人）")
-REASON = FieldSpec("reason", "text", True, "延期理由")
-DAYS = FieldSpec("days", "int", True, "延长工作日数")
-COMMENT = FieldSpec("comment", "text", False, "备注")
+REASONS = FieldSpec("reasons", "text", True, "理由", "Reasons")
+LEGAL_BASIS = FieldSpec("legal_basis", "text", True, "法律依据", "Legal basis")
+APPROVER = FieldSpec("approver", "user", True, "批准人（部门负责人）", "Approver (department head)")
+REASON = FieldSpec("reason", "text", True, "延期理由", "Reason for the extension")
+DAYS = FieldSpec("days", "int", True, "延长工作日数", "Working days added")
+COMMENT = FieldSpec("comment", "text", False, "备注", "Comment")
 EXTEND_FIELDS = (APPROVER, REASON, DAYS, COMMENT)
+PROPOSE_FIELDS = (REASON, DAYS, COMMENT)
+
+
+def extension_actions(sources, extended: str, back_to: str, members, head) -> tuple:
+    """The extension actions of a kind (issue 12, finding 6: the head's approval is the
+    head's own act). ``extend``: the head extends, naming themself as approver (the
+    README's contract ``extend {approver, reason, days}``); ``propose_extension``: a
+    department member proposes reason and days; ``approve_extension`` /
+    ``reject_extension``: the head decides the proposal in a step of their own, recorded
+    with their identity. One extension per request whatever the path."""
+    return (
+        ActionSpec("extend", tuple(sources), extended, head, EXTEND_FIELDS,
+                   effect=EFFECT_EXTEND, label_zh="延期", label_en="Extend"),
+        ActionSpec("propose_extension", tuple(sources), EXTENSION_PROPOSED, members,
+                   PROPOSE_FIELDS, effect=EFFECT_PROPOSE_EXTENSION,
+                   label_zh="提请延期", label_en="Propose an extension"),
+        ActionSpec("approve_extension", (EXTENSION_PROPOSED,), extended, head, (COMMENT,),
+                   effect=EFFECT_APPROVE_EXTENSION, label_zh="批准延期",
+                   label_en="Approve the extension"),
+        ActionSpec("reject_extension", (EXTENSION_PROPOSED,), back_to, head, (COMMENT,),
+                   label_zh="不批准延期", label_en="Reject the extension"),
+    )
 
 
 def _registry():

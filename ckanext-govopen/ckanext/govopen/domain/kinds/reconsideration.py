@@ -6,8 +6,10 @@ decided within ``kinds.reconsideration.limit`` working days.  ``direct_open``
 orders the department to open the data by ``open_by``.
 """
 from . import (REQUESTER, SYSADMIN, ActionSpec, FieldSpec, KindDeclaration, actions, REASONS, COMMENT)
+from ..fields import ID  # length limits
 
 OPEN = ("submitted",)
+
 
 KIND = KindDeclaration(
     name="reconsideration",
@@ -18,13 +20,13 @@ KIND = KindDeclaration(
     final_states=("upheld", "directed_open", "withdrawn"),
     limit_key="reconsideration",
     submit_roles=(REQUESTER,),  # the requester of the refused application (glue checks the link)
-    submit_fields=(FieldSpec("original_request_id", "text", True, "原申请"),
-                   FieldSpec("reasons", "text", True, "复核理由"),),
+    submit_fields=(FieldSpec("original_request_id", "text", True, "原申请", "Original request", max_length=ID),
+                   FieldSpec("reasons", "text", True, "复核理由", "Reasons for reconsideration"),),
     actions=actions(
         ActionSpec("uphold", OPEN, "upheld", (SYSADMIN,), (REASONS, COMMENT),
                    label_zh="维持原决定", label_en="Uphold"),
         ActionSpec("direct_open", OPEN, "directed_open", (SYSADMIN,),
-                   (FieldSpec("open_by", "date", True, "开放期限"), REASONS, COMMENT),
+                   (FieldSpec("open_by", "date", True, "开放期限", "Open by"), REASONS, COMMENT),
                    label_zh="责令开放", label_en="Direct to open"),
         ActionSpec("withdraw", OPEN, "withdrawn", (REQUESTER,), (COMMENT,),
                    label_zh="撤回", label_en="Withdraw"),

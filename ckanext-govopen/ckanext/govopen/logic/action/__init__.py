@@ -8,6 +8,7 @@ Public names (``/api/3/action/<name>``):
   govopen_negative_list  {organization?}                               anyone
   govopen_catalog        {organization?}                               anyone (public catalog)
   govopen_open_type_changes {id}                                       anyone who may see the dataset
+  govopen_share_type_changes {id}                                      anyone who may see the dataset
   govopen_overdue_list   {organization?}                               dept members / sysadmin
 Chained core actions protect activity data, resource_search and resource views
 (resource_view_show / resource_view_list: none for those who may not have the data).
@@ -23,6 +24,7 @@ import ckan.plugins.toolkit as tk
 from ...domain import catalog
 from ...domain import open_types as ot
 from .. import access
+from ... import audit
 
 
 def _dt_param(value, field):
@@ -62,6 +64,7 @@ def govopen_grant_create(context, data_dict):
                   granted_by=granter.id if granter else (context.get("user") or "system"),
                   expires=expires, request_id=data_dict.get("request_id"))
     model.Session.add(grant)
+    audit.record(model.Session, grant.granted_by, "grant.created", grant)
     if not context.get("defer_commit"):
         model.repo.commit()
     return grant.as_dict()
@@ -77,6 +80,7 @@ def govopen_grant_revoke(context, data_dict):
         grant.revoked_at = dt.datetime.utcnow()
         u = model.User.get(context.get("user"))
         grant.revoked_by = u.id if u else None
+        audit.record(model.Session, grant.revoked_by, "grant.revoked", grant)
         model.repo.commit()
     return grant.as_dict()
 
@@ -106,8 +110,13 @@ def govopen_access_check(context, data_dict):
     actor = access.actor_from_context(context)
     out = {"metadata": access.decide_metadata(actor, pkg).as_dict(),
            "data": access.decide_data(actor, pkg).as_dict(), "resources": {}}
+    wanted = data_dict.get("resource_id")
+    if wanted and not any(res.id == wanted for res in pkg.resources):
+        # an id of another entry (or none at all) is not answered as "no resources":
+        # the caller learns that this entry has no such file, and nothing else
+        raise tk.ObjectNotFound(tk._("This dataset has no such resource"))
     for res in pkg.resources:
-        if data_dict.get("resource_id") and res.id != data_dict["resource_id"]:
+        if wanted and res.id != wanted:
             continue
         out["resources"][res.id] = access.decide_data(
             actor, pkg, {"id": res.id, **(res.extras or {})}).as_dict()
@@ -194,8 +203,7 @@ def govopen_catalog(context, data_dict):
     return [catalog_row(e) for e in _public_entries(context, data_dict.get("organization"))]
 
 
-@tk.side_effect_free
-def govopen_open_type_changes(context, data_dict):
+def _type_changes(context, data_dict, field):
     from ...model import OpenTypeChange
     pkg = model.Package.get(tk.get_or_bust(data_dict, "id"))
     if pkg is None:
@@ -203,6 +211,7 @@ def govopen_open_type_changes(context, data_dict):
     tk.check_access("package_show", context, {"id": pkg.id})
     rows = (model.Session.query(OpenTypeChange)
             .filter(OpenTypeChange.package_id == pkg.id)
+            .filter(OpenTypeChange.field == field)
             .order_by(OpenTypeChange.created.desc()).all())
     out = []
     for r in rows:
@@ -214,13 +223,31 @@ def govopen_open_type_changes(context, data_dict):
     return out
 
 
-def record_open_type_change(context, package_id, change):
+@tk.side_effect_free
+def govopen_open_type_changes(context, data_dict):
+    """The entry's open-type changes, newest first: who, when, old → new, why."""
+    return _type_changes(context, data_dict, "open_type")
+
+
+@tk.side_effect_free
+def govopen_share_type_changes(context, data_dict):
+    """The entry's share-type changes, newest first (same record as the open type's)."""
+    return _type_changes(context, data_dict, "share_type")
+
+
+def record_type_change(context, package_id, change):
     from ...model import OpenTypeChange
     u = model.User.get(context.get("user")) if context.get("user") else None
     model.Session.add(OpenTypeChange(
         package_id=package_id, user_id=u.id if u else None,
+        field=change.get("field") or "open_type",
         old_open_type=change.get("old"), new_open_type=change["new"],
         reason=change.get("reason")))
+    audit.record(model.Session, u.id if u else None, "%s.changed" % (change.get("field") or "open_type"), package_id, {"old": change.get("old"), "new": change["new"], "reason": change.get("reason")})
+
+
+def record_open_type_change(context, package_id, change):
+    record_type_change(context, package_id, {**change, "field": "open_type"})
 
 
 @tk.side_effect_free
@@ -282,6 +309,41 @@ def resource_search(up, context, data_dict):
     return result
 
 
+@tk.side_effect_free
+def format_autocomplete(context, data_dict):
+    """CKAN's format_autocomplete, counting only resources of entries whose catalog
+    metadata the caller may see (the policy's METADATA answer): a format that exists
+    only in private entries is not listed to outsiders (issue 12, finding 12).
+    The policy is asked once per (department, private, state) group, not per row."""
+    import sqlalchemy as sa
+    tk.check_access("format_autocomplete", context, data_dict)
+    q = data_dict.get("q")
+    if not isinstance(q, str):
+        raise tk.ValidationError({"q": [tk._("Missing value")]})
+    try:
+        limit = max(1, min(int(data_dict.get("limit", 5)), 100))
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"limit": [tk._("Invalid integer")]})
+    rows = (model.Session.query(model.Resource.format, model.Package.owner_org,
+                                model.Package.private, model.Package.state,
+                                sa.func.count(model.Resource.id))
+            .join(model.Package, model.Package.id == model.Resource.package_id)
+            .filter(model.Resource.state == "active")
+            .filter(model.Resource.format.ilike("%" + q + "%"))
+            .group_by(model.Resource.format, model.Package.owner_org, model.Package.private,
+                      model.Package.state).all())
+    actor = _actor(context)
+    totals = {}
+    for fmt, org, private, state, n in rows:
+        seen = ot.decide(actor, ot.Dataset(id="", owner_org=org, open_type=None,
+                                           private=bool(private), state=state or "active"),
+                         ot.METADATA)
+        if seen.allowed and fmt:
+            totals[fmt] = totals.get(fmt, 0) + n
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [fmt.lower() for fmt, _ in ranked]
+
+
 # Resource views: a view is a way to the resource's data (image_view's image_url,
 # webpage_view's page_url and every view's template fall back to the resource URL;
 # datatables reads the DataStore), so it goes with the data: whoever may not have
@@ -339,7 +401,7 @@ def _activity_diff(up, context, data_dict):
         pkg = model.Package.get(a.get("object_id")) if isinstance(a, dict) else None
         if pkg:
             break
-    if pkg is not None and not access.decide_data(actor, pkg).allowed:
+    if pkg is not None and access.withholds_any(actor, pkg):
         # a textual diff can carry old resource URLs: drop lines that mention one
         diff = result.get("diff")
         if isinstance(diff, str):
@@ -358,21 +420,42 @@ def activity_create(up, context, data_dict):
     'changed package' activity, so it shows in the dataset's activity stream."""
     if data_dict.get("activity_type") == "changed package":
         pkg = model.Package.get(data_dict.get("object_id") or "")
-        change = getattr(pkg, "_govopen_recorded_change", None) if pkg is not None else None
-        if change:
-            pkg._govopen_recorded_change = None
+        changes = getattr(pkg, "_govopen_recorded_changes", None) if pkg is not None else None
+        if changes:
+            pkg._govopen_recorded_changes = None
             data = dict(data_dict.get("data") or {})
-            data["open_type_change"] = change
+            for field, change in changes.items():  # open_type_change, share_type_change
+                data[field + "_change"] = change
             data_dict = {**data_dict, "data": data}
     return up(context, data_dict)
+
+
+def _stack_chained(acts: dict, more: dict) -> None:
+    """Add ``more`` to ``acts``; where both chain the same CKAN action, the one already
+    there runs first and calls the new one as its ``up`` (a plain dict update would drop
+    it: the DataStore's policy check was lost that way when rows counting arrived)."""
+    for name, fn in more.items():
+        first = acts.get(name)
+        if first is None or not (getattr(first, "chained_action", False)
+                                 and getattr(fn, "chained_action", False)):
+            acts[name] = fn
+            continue
+
+        def combined(up, context, data_dict, _first=first, _then=fn):
+            return _first(lambda c, d: _then(up, c, d), context, data_dict)
+        combined.__name__ = name
+        if getattr(first, "side_effect_free", False) and getattr(fn, "side_effect_free", False):
+            combined = tk.side_effect_free(combined)
+        acts[name] = tk.chained_action(combined)
 
 
 def get_actions() -> dict:
     acts = {f.__name__: f for f in (
         govopen_grant_create, govopen_grant_revoke, govopen_grant_list,
         govopen_access_check, govopen_negative_list, govopen_catalog,
-        govopen_open_type_changes, govopen_overdue_list)}
+        govopen_open_type_changes, govopen_share_type_changes, govopen_overdue_list)}
     acts["resource_search"] = resource_search
+    acts["format_autocomplete"] = format_autocomplete
     acts["resource_view_show"] = resource_view_show
     acts["resource_view_list"] = resource_view_list
     from . import requests as _requests  # issue 5: applications and requests
@@ -381,6 +464,16 @@ def get_actions() -> dict:
     acts.update(_publication.get_actions())
     from . import demand as _demand  # issue 8: demand board, reconsideration, objections
     acts.update(_demand.get_actions())
+    from .. import verification as _verification  # issue 12 finding 8: verified requesters
+    acts.update(_verification.get_actions())
+    from . import oversight as _oversight  # issue 18: audit trail, scorecards
+    acts.update(_oversight.get_actions())
+    from . import ui as _ui  # issue 14: the publication review queue
+    acts.update(_ui.get_actions())
+    from . import datastore as _datastore  # issue 16: the DataStore under the policy
+    acts.update(_datastore.get_actions())
+    from . import apps as _apps  # issue 16: application keys, API usage, rows counting
+    _stack_chained(acts, _apps.get_actions())  # datastore_search: policy first, then counting
     import ckan.plugins as p
     if p.plugin_loaded("activity"):
         for name in ("package_activity_list", "activity_show", "activity_data_show",
@@ -390,4 +483,5 @@ def get_actions() -> dict:
             acts[name] = _chain_protect(name)
         acts["activity_diff"] = tk.chained_action(tk.side_effect_free(_activity_diff))
         acts["activity_create"] = activity_create
-    return acts
+    from ..schema import validate_actions  # every govopen_* action behind its input schema
+    return validate_actions(acts)

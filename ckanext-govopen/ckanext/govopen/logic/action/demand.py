@@ -32,6 +32,7 @@ from ...domain import workdays
 from ...domain.kinds import SYSTEM
 from .. import access
 from .. import requests_glue as glue
+from ... import audit
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ def _event(demand, action, actor_id, **fields):
     from ...model import DemandEvent
     model.Session.add(DemandEvent(demand_id=demand.id, actor_id=actor_id, action=action,
                                   fields={k: v for k, v in fields.items() if v not in (None, "")}))
+    audit.record(model.Session, actor_id, "demand." + action, demand.id, {k: v for k, v in fields.items() if v not in (None, "")})
 
 
 def _system_actor() -> rq.Actor:
@@ -195,9 +197,14 @@ def _state_label(state: str) -> str:
 
 
 def _count_in_window(demand, now=None) -> int:
+    """Distinct VERIFIED requesters within the window (issue 12 finding 8: one person
+    with ten self-registered accounts must not reach the threshold alone)."""
+    from .. import verification
+    from ...domain import verification as vf
     j = glue.jurisdiction()
     now = now or glue.now_utc()
     rows = [(r.user_id, workdays.utc(r.created)) for r in _requester_rows(demand)]
+    rows = vf.verified_rows(rows, verification.verified_user_ids(uid for uid, _ in rows))
     return dm.requesters_in_window(rows, now, j.demand_board.window_days)
 
 
@@ -601,7 +608,8 @@ def objection_public(row) -> dict:
     d["decision"] = decision
     d["extension"] = next(({"days": h["fields"].get("days"), "reason": h["fields"].get("reason"),
                             "approver": h["fields"].get("approver_name")}
-                           for h in glue.history(row) if h["action"] == "extend"), None)
+                           for h in glue.history(row)
+                           if h["action"] in ("extend", "approve_extension")), None)
     if decision and decision["action"] == "correct":
         new = model.Resource.get(decision["fields"].get("resource_id") or "")
         d["new_version"] = {"id": new.id, "name": new.name or new.id, "package_id": new.package_id} \
@@ -616,7 +624,9 @@ def govopen_objection_list(context, data_dict):
     tk.check_access("govopen_objection_list", context, data_dict)
     from ...model import Request
     pkg = model.Package.get(tk.get_or_bust(data_dict, "package_id"))
-    if pkg is None:
+    # the entry's objections go with its catalog entry: an entry that is (or became)
+    # private is not there for whoever may not see it (issue 12, finding 12)
+    if pkg is None or not access.decide_metadata(access.actor_from_context(context), pkg).allowed:
         raise tk.ObjectNotFound()
     rows = (model.Session.query(Request).filter(Request.kind == "objection")
             .filter(Request.subject == pkg.id).order_by(Request.received_at.desc()).all())

@@ -52,6 +52,11 @@ def _show_dict(row, res, pkg, actor) -> dict:
     review = dict(row.review) if row is not None and row.review else None
     if review is not None and review.get("token") != (row.token if row else None):
         review = None
+    if review is not None and review.get("signed_at"):
+        # issue 14: pages show local time (Asia/Shanghai), never the stored UTC
+        from ...domain.catalog import to_shanghai
+        local = to_shanghai(review["signed_at"])
+        review["signed_at_local"] = local.strftime("%Y-%m-%d %H:%M") if local else ""
     cap = (actor.org_capacities or {}).get(pkg.owner_org or "")
     current = row is not None and value.current
     return {
@@ -150,12 +155,30 @@ def govopen_publication_review(context, data_dict):
                   "user_display_name": user.display_name,
                   "signed_at": dt.datetime.utcnow().isoformat(), "checklist": checklist,
                   "note": note, "token": row.token, "report_hash": row.report_hash,
-                  "attestation": value.needs_attestation, "open_type": value.open_type}
+                  "attestation": value.needs_attestation, "open_type": value.open_type,
+                  "share_type": value.share_type}
     state.record("reviewed", res.id, pkg.id, user.id, checklist=checklist, note=note,
                  report_hash=row.report_hash, attestation=value.needs_attestation,
-                 token=row.token, open_type=value.open_type)
+                 token=row.token, open_type=value.open_type, share_type=value.share_type)
     model.repo.commit()
-    return _show_dict(row, res, pkg, actor)
+    _reindex(pkg.id)  # the index shows a resource's URL only once it passed (issue 12)
+    out = _show_dict(row, res, pkg, actor)
+    from ...publication import datastore  # issue 16: a passed table goes into the DataStore
+    datastore.enqueue_load(row)
+    return out
+
+
+def _reindex(package_id) -> None:
+    """Index the dataset again after its resources' gate answer changed outside a
+    dataset update (the index keeps only the URLs the public may have)."""
+    import logging
+    from ckan.lib import search
+    try:
+        search.rebuild(package_id)
+        model.repo.commit()
+    except Exception:  # the review stands; the index catches up on the next update
+        logging.getLogger(__name__).exception("could not index %s again", package_id)
+        model.Session.rollback()
 
 
 def govopen_publication_rerun(context, data_dict):
@@ -238,7 +261,7 @@ def _validate_yaml(text):
     import desensitize
     try:
         data = yaml.safe_load(text or "") or {}
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError, RecursionError) as e:  # e.g. a date 2027-13-45, deep nesting
         raise tk.ValidationError({"yaml": ["YAML 格式错误 (invalid YAML): %s" % e]})
     if not isinstance(data, dict):
         raise tk.ValidationError({"yaml": ["策略必须是 YAML 映射 (the policy must be a YAML mapping)"]})
@@ -315,6 +338,20 @@ def govopen_publication_policy_update(context, data_dict):
     return row.as_dict() | {"requeued": [r.resource_id for r in ready]}
 
 
+def _previewable_row(context, resource_id, org_id, pkg):
+    """The gate row of ``resource_id`` for a preview, only if the resource belongs to
+    the scope whose policy the caller was allowed to read (the organization, or the
+    dataset) AND the caller may read its original like the original-file download
+    (issue 12, finding 1: the scope check alone let a department name another's file)."""
+    res = model.Resource.get(resource_id) if isinstance(resource_id, str) else None
+    owner = model.Package.get(res.package_id) if res is not None else None
+    if res is None or owner is None or res.state != "active" or owner.owner_org != org_id \
+            or (pkg is not None and owner.id != pkg.id):
+        raise tk.ObjectNotFound(tk._("Resource not found"))
+    tk.check_access("govopen_publication_original", context, {"id": res.id})
+    return state.get_row(res.id)
+
+
 def govopen_publication_policy_preview(context, data_dict):
     """What the policy would change on the first rows of a resource's original (or of
     ``sample_csv`` text). Nothing is stored."""
@@ -336,7 +373,7 @@ def govopen_publication_policy_preview(context, data_dict):
         rid = data_dict.get("resource_id")
         rows = []
         if rid:
-            rows = [state.get_row(rid)]
+            rows = [_previewable_row(context, rid, org_id, pkg)]
         elif pkg is not None:
             rows = [state.get_row(r.id) for r in pkg.resources if r.state == "active"]
         for r in rows:
@@ -354,7 +391,8 @@ def govopen_publication_policy_preview(context, data_dict):
     from ...publication.job import _secret_env
     _secret_env()
     try:
-        report = desensitize.apply(frame.reset_index(drop=True), None, policy, workers=1)
+        from ...publication.job import _k_anonymity_min
+        report = desensitize.apply(frame.reset_index(drop=True), None, policy, workers=1, min_k=_k_anonymity_min())
     except desensitize.ResidualPIIError as e:
         return {"source": source, "passed": False, "error": str(e), "columns": list(frame.columns),
                 "rows": [], "report": e.report}
@@ -381,8 +419,11 @@ def _blocked(resources) -> list:
             continue
         row = state.get_row(r.get("id")) if r.get("id") else None
         probe = r
-        if row is not None and "url" not in r:
-            probe = model.Resource.get(r["id"]) or r
+        stored = model.Resource.get(r["id"]) if row is not None else None
+        if stored is not None:  # the stored resource with this call's new values over it
+            probe = {"id": stored.id, "url": stored.url, "url_type": stored.url_type,
+                     "last_modified": stored.last_modified, "mimetype": stored.mimetype,
+                     "format": stored.format, **r}
         if row is None or not ot.publication_passed(state.value_of(row, probe)):
             out.append(r)
     return out

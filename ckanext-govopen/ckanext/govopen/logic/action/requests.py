@@ -6,7 +6,7 @@ the glue (``logic/requests_glue.py``) and return dicts.
   govopen_application_create  {package_id | package_ids, purpose, scope, period_start, period_end,
                                security_measures, applicant_type: citizen|enterprise,
                                real_name + id_number | enterprise_name + uscc, contact,
-                               attachment_url?, upload?}
+                               upload?}  (attachment_url is refused: issue 12)
   govopen_share_request_create {package_id, purpose, requester_org_id (requesting department), scope?, legal_basis?}
   govopen_share_request_options {package_id}          may the caller ask, as which department, why not
   govopen_request_show        {id}
@@ -25,6 +25,7 @@ the glue (``logic/requests_glue.py``) and return dicts.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import statistics
 from typing import Any, Dict, List
 
@@ -36,10 +37,13 @@ from ...domain import requests as rq
 from ...domain import workdays
 from .. import access
 from .. import requests_glue as glue
+from ... import audit
 
 APPLICANT_TYPES = ("citizen", "enterprise")
 DECIDED_OK = {"approved", "opened", "directed_open", "corrected", "confirmed"}
 DECIDED_NO = {"rejected", "kept_closed", "upheld"}
+
+log = logging.getLogger(__name__)
 
 
 def _t(zh: str, en: str) -> str:
@@ -123,24 +127,47 @@ def _application_fields(data_dict) -> Dict[str, Any]:
         fields["applicant_id_masked"] = glue.mask_id(identity)
     else:
         fields["uscc"] = (_text(data_dict, "uscc") or "").upper()
-    if _text(data_dict, "attachment_url"):
-        fields["attachment"] = _text(data_dict, "attachment_url")
     return fields, (identity if kind == "citizen" else None)
 
 
-def _store_upload(upload) -> str:
-    """Save an uploaded attachment under <storage_path>/govopen_attachments/; → stored name."""
+def attachment_folder(request_id: str) -> str:
+    """Where a request's own attachment lives: <storage_path>/govopen_attachments/<request id>/.
+    The attachment route looks only here (issue 12, finding 9): a file is reachable
+    only through the request that uploaded it, and no client names a stored file."""
     import os
+    storage = tk.config.get("ckan.storage_path") or ""
+    return os.path.join(storage, "govopen_attachments", os.path.basename(str(request_id)))
+
+
+def _attachment_name(upload) -> str:
     import uuid
     from werkzeug.utils import secure_filename
-    storage = tk.config.get("ckan.storage_path")
-    if not storage or not getattr(upload, "filename", None):
-        return ""
-    folder = os.path.join(storage, "govopen_attachments")
-    os.makedirs(folder, exist_ok=True)
-    name = "%s-%s" % (uuid.uuid4().hex[:12], secure_filename(upload.filename) or "attachment")
-    upload.save(os.path.join(folder, name))
-    return "attachment:" + name
+    return "%s-%s" % (uuid.uuid4().hex[:12], secure_filename(upload.filename) or "attachment")
+
+
+def _store_upload(upload, request_ids, name) -> None:
+    """Save an uploaded attachment under each request that carries it."""
+    import os
+    import shutil
+    first = None
+    for rid in request_ids:
+        folder = attachment_folder(rid)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, name)
+        if first is None:
+            upload.save(path)
+            first = path
+        else:
+            shutil.copyfile(first, path)
+
+
+def _refuse_client_attachment(data_dict) -> None:
+    """Attachments are uploaded with the application, never named: a client-given
+    ``attachment_url`` (e.g. another applicant's stored file) is refused."""
+    if data_dict.get("attachment_url") not in (None, ""):
+        raise tk.ValidationError({"attachment_url": [_t(
+            "附件只能随申请上传，不能引用已存储的文件",
+            "Attachments are uploaded with the application; a stored file cannot be named")]})
 
 
 def govopen_application_create(context, data_dict):
@@ -170,9 +197,13 @@ def govopen_application_create(context, data_dict):
             raise tk.ValidationError({"package_id": [_t("您已可获取该数据，无需申请",
                                                      "You already have access to this data")]})
         pkgs.append(pkg)
+    _refuse_client_attachment(data_dict)
     fields, identity = _application_fields(data_dict)
-    if data_dict.get("upload") is not None and getattr(data_dict["upload"], "filename", None):
-        fields["attachment"] = _store_upload(data_dict["upload"])
+    upload = data_dict.get("upload")
+    attachment = None
+    if upload is not None and getattr(upload, "filename", None) and tk.config.get("ckan.storage_path"):
+        attachment = _attachment_name(upload)
+        fields["attachment"] = "attachment:" + attachment
     actor = glue.engine_actor_from_context(context)
     engine_fields = {k: v for k, v in fields.items() if k != "uscc"}
     rows = []
@@ -182,12 +213,29 @@ def govopen_application_create(context, data_dict):
         if "uscc" in fields:
             row.fields = dict(row.fields, uscc=fields["uscc"])
         rows.append(row)
+    if attachment:
+        _store_upload(upload, [r.id for r in rows], attachment)
+    # The answer is read before the commit: once committed, the applicant must hear
+    # "submitted" even if the database goes away now (issue 19's restart test found
+    # saved applications answered with an error while reading their history back).
+    model.Session.flush()  # the submission events, for the history in the answer
+    out = [glue.request_dict(r, actor) for r in rows]
     model.Session.commit()
+    _notify_after_commit(rows, "submitted")
+    return out[0] if single else {"requests": out}
+
+
+def _notify_after_commit(rows, kind: str) -> None:
+    """Notifications of a committed change: a failure here (mail server, a database
+    that went away) is logged and leaves the change standing; the notification rows
+    that were stored stay in the list, unsent ones keep their e-mail error."""
     from ... import notifications
     for row in rows:
-        notifications.notify(row, "submitted")
-    out = [glue.request_dict(r, actor) for r in rows]
-    return out[0] if single else {"requests": out}
+        try:
+            notifications.notify(row, kind)
+        except Exception:
+            log.exception("notification %s of request %s failed after the commit", kind, row.id)
+            model.Session.rollback()
 
 
 def _requester_orgs(actor, pkg):
@@ -206,7 +254,8 @@ def govopen_share_request_options(context, data_dict):
     """Whether the caller may file a share request for a catalog entry, and as which
     of their departments: → {package_id, share_type, share_type_label, share_conditions,
     share_legal_basis, may_request, reason_code, message, requester_orgs: [{id, name, title}],
-    limit_working_days}. What the share form and the dataset page show."""
+    limit_working_days, show_panel}. ``show_panel``: whether the caller sees the sharing
+    block at all (department members and the authority, ``open_types.sees_sharing``). What the share form and the dataset page show."""
     pkg = model.Package.get(tk.get_or_bust(data_dict, "package_id"))
     if pkg is None or pkg.state != "active":
         raise tk.ObjectNotFound(_t("数据集不存在", "Dataset not found"))
@@ -223,6 +272,7 @@ def govopen_share_request_options(context, data_dict):
             "share_legal_basis": extras.get("share_legal_basis") or None,
             "may_request": decision.allowed, "reason_code": decision.reason_code,
             "message": access.lang_message(decision),
+            "show_panel": ot.sees_sharing(actor),
             "requester_orgs": orgs,
             "limit_working_days": glue.jurisdiction().limits(rq.get_kind("share_request").limit_key).limit}
 
@@ -297,7 +347,7 @@ def govopen_request_act(context, data_dict):
     model.Session.commit()
     from ... import notifications
     if result.extended:
-        notifications.notify(row, "extended", fields.get("reason", ""))
+        notifications.notify(row, "extended", result.event.fields.get("reason", ""))
     elif result.new_state != result.event.from_state and not rq.is_open(glue.snapshot(row)):
         extra = fields.get("reasons", "")
         if fields.get("legal_basis"):
@@ -451,17 +501,43 @@ STATS_COLUMNS = ["organization", "organization_title", "received", "open", "appr
 
 
 @tk.side_effect_free
+def _stats_period(data_dict):
+    """(start, end) as naive UTC datetimes from ``since``/``until`` local days."""
+    import datetime as _dt
+    from ...domain.catalog import SHANGHAI
+    out = []
+    for key, shift in (("since", 0), ("until", 1)):
+        value = (data_dict.get(key) or "").strip() if isinstance(data_dict.get(key), str) else data_dict.get(key)
+        if not value:
+            out.append(None)
+            continue
+        try:
+            day = value if isinstance(value, _dt.date) else _dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise tk.ValidationError({key: [_t("日期格式应为 YYYY-MM-DD", "Use the date format YYYY-MM-DD")]})
+        local = _dt.datetime.combine(day + _dt.timedelta(days=shift), _dt.time(), tzinfo=SHANGHAI)
+        out.append(local.astimezone(_dt.timezone.utc).replace(tzinfo=None))
+    return tuple(out)
+
+
 def govopen_stats(context, data_dict):
     """Public statistics per department, computed from the audit events: received
     (submit events), approved / rejected / withdrawn (final transitions), median
     and 90th-percentile reply time in working days (receipt → decision, the
     regulations' clock), overdue = decided after the due date or still open past
-    it; overdue_rate = overdue / (decided + open past due)."""
+    it; overdue_rate = overdue / (decided + open past due). Optional period (issue 14):
+    ``since`` / ``until`` (YYYY-MM-DD, days in Asia/Shanghai, both included) count the
+    requests received in it."""
     tk.check_access("govopen_stats", context, data_dict)
     from ...model import Request, RequestEvent
     cal, j = glue.calendar(), glue.jurisdiction()
     today = glue.today_local()
     q = model.Session.query(Request)
+    period = _stats_period(data_dict)
+    if period[0] is not None:
+        q = q.filter(Request.received_at >= period[0])
+    if period[1] is not None:
+        q = q.filter(Request.received_at < period[1])
     if data_dict.get("kind"):
         q = q.filter(Request.kind == data_dict["kind"])
     if data_dict.get("organization"):
@@ -549,6 +625,7 @@ def govopen_calendar_day_set(context, data_dict):
         row.created_by = user.id if user else None
         result = None
     model.Session.flush()
+    audit.record(model.Session, user.id if user else None, "calendar.day_deleted" if delete else "calendar.day_set", day.isoformat(), {k: data_dict.get(k) for k in ("day", "workday", "name", "source", "jurisdiction", "delete")})
     changed = glue.recompute_open_due_dates()
     model.Session.commit()
     if result is None:
@@ -573,6 +650,7 @@ def govopen_calendar_year_set(context, data_dict):
     row.official = tk.asbool(data_dict.get("official", True))
     row.source = data_dict.get("source") or row.source or ""
     model.Session.flush()
+    audit.record(model.Session, getattr(model.User.get(context.get("user") or ""), "id", None), "calendar.year_set", str(year), row.as_dict())
     changed = glue.recompute_open_due_dates()
     model.Session.commit()
     return dict(row.as_dict(), due_dates_changed=changed)

@@ -50,7 +50,10 @@ def govopen_overdue_list(context, data_dict):
 def get_auth_functions():
     from .requests import get_auth_functions as _requests_auth  # issue 5: requests
     from .demand import get_auth_functions as _demand_auth  # issue 8: demand board
-    return {**_requests_auth(), **_demand_auth(), 
+    from .oversight import get_auth_functions as _audit_auth  # issue 18: the audit trail
+    from ..action.ui import get_auth_functions as _ui_auth  # issue 14: review queue
+    from .apps import get_auth_functions as _apps_auth  # issue 16: applications, API usage
+    return {**_requests_auth(), **_demand_auth(), **_audit_auth(), **_ui_auth(), **_apps_auth(),
         "govopen_grant_create": govopen_grant_create,
         "govopen_grant_list": govopen_grant_list,
         "govopen_negative_list": govopen_public,
@@ -59,18 +62,37 @@ def get_auth_functions():
     }
 
 
-# ------------------------------------------------------------------ DataStore
-def _datastore_guard(up, context, data_dict):
-    """DataStore rows are data: only for those the access policy allows."""
+# ------------------------------------------------------------------ DataStore (issue 16)
+# Reading the DataStore is reading the data: datastore_search, datastore_info (and through
+# them /datastore/dump, the datatables preview and every view) and datastore_search_sql
+# ask the access policy for the resource — for SQL, for every table the statement reads —
+# exactly as the download route does. Writing rows is the publication gate's alone.
+def _datastore_read_decision(context, resource_id):
+    """The policy's DATA answer for the resource, asked once per call (the chained action
+    and CKAN's auth check share the context)."""
     from .. import access
-    res = model.Resource.get((data_dict or {}).get("resource_id") or (data_dict or {}).get("id") or "")
-    if res is not None:
-        pkg = model.Package.get(res.package_id)
-        if pkg is not None:
-            d = access.decide_data(access.actor_from_context(context), pkg,
-                                   {"id": res.id, **(res.extras or {})})
-            if not d.allowed:
-                return {"success": False, "msg": access.lang_message(d)}
+    cache = context.setdefault("__govopen_datastore_decisions", {})
+    key = resource_id or ""
+    if key not in cache:
+        cache[key] = access.decide_resource(access.actor_from_context(context), key)
+    return cache[key]
+
+
+def require_datastore_read(context, resource_id) -> None:
+    """NotAuthorized with the policy's reason unless the caller may read the resource's
+    data (no such resource: left to CKAN, which answers not found)."""
+    from .. import access
+    d = _datastore_read_decision(context, resource_id)
+    if d is not None and not d.allowed:
+        raise tk.NotAuthorized(access.lang_message(d))
+
+
+def _datastore_guard(up, context, data_dict):
+    from .. import access
+    data_dict = data_dict or {}
+    d = _datastore_read_decision(context, data_dict.get("resource_id") or data_dict.get("id"))
+    if d is not None and not d.allowed:
+        return {"success": False, "msg": access.lang_message(d)}
     return up(context, data_dict)
 
 
@@ -80,6 +102,63 @@ def _chained_datastore_auth(name):
     fn.__name__ = name
     fn = tk.auth_allow_anonymous_access(fn)
     return tk.chained_auth_function(fn)
+
+
+@tk.auth_allow_anonymous_access
+@tk.chained_auth_function
+def datastore_search_sql(up, context, data_dict):
+    """Every table the SQL reads (CKAN puts their names in ``context['table_names']``;
+    its allow-list of SQL functions stays on) must be a resource the caller may read."""
+    from .. import access
+    for name in context.get("table_names") or []:
+        d = _datastore_read_decision(context, name)
+        if d is None:
+            return {"success": False, "msg": tk._("The query reads a table that is not a "
+                                                  "resource's DataStore table")}
+        if not d.allowed:
+            return {"success": False, "msg": access.lang_message(d)}
+    return up(context, data_dict)
+
+
+def _gate_only_msg():
+    return tk._("Rows enter the DataStore only through the publication gate "
+                "(desensitization and review)")
+
+
+@tk.auth_sysadmins_check
+@tk.chained_auth_function
+def datastore_create(up, context, data_dict):
+    """The field dictionary of an existing table may be edited (core: resource_update,
+    i.e. the department); creating tables or adding rows is the gate's (ignore_auth)."""
+    data_dict = data_dict or {}
+    if data_dict.get("records") or data_dict.get("resource") or data_dict.get("aliases") \
+            or data_dict.get("primary_key") or data_dict.get("indexes") \
+            or data_dict.get("triggers"):
+        return {"success": False, "msg": _gate_only_msg()}
+    from ...publication import datastore as ds
+    if not ds.table_exists(data_dict.get("resource_id") or ""):
+        return {"success": False, "msg": _gate_only_msg()}
+    if authz.is_sysadmin(context.get("user")):
+        return {"success": True}
+    return up(context, data_dict)
+
+
+@tk.auth_sysadmins_check
+@tk.chained_auth_function
+def _datastore_write_refused(up, context, data_dict):
+    return {"success": False, "msg": _gate_only_msg()}
+
+
+@tk.auth_sysadmins_check
+@tk.chained_auth_function
+def datastore_delete(up, context, data_dict):
+    """Dropping a whole table withdraws it (core: resource_update); deleting some rows
+    would alter published data: refused."""
+    if (data_dict or {}).get("filters"):
+        return {"success": False, "msg": _gate_only_msg()}
+    if authz.is_sysadmin(context.get("user")):
+        return {"success": True}
+    return up(context, data_dict)
 
 
 def publication_auth_functions():  # issue 7: publication gate
@@ -93,12 +172,9 @@ def datastore_auth_functions():
         return {}
     funcs = {name: _chained_datastore_auth(name)
              for name in ("datastore_search", "datastore_info")}
-    funcs["datastore_search_sql"] = tk.chained_auth_function(datastore_search_sql)
+    funcs.update({"datastore_search_sql": datastore_search_sql,
+                  "datastore_create": datastore_create,
+                  "datastore_delete": datastore_delete,
+                  "datastore_upsert": _datastore_write_refused,
+                  "datastore_records_delete": _datastore_write_refused})
     return funcs
-
-
-def datastore_search_sql(up, context, data_dict):
-    # SQL can join any table: keep it for the competent authority only
-    if authz.is_sysadmin(context.get("user")):
-        return up(context, data_dict)
-    return {"success": False, "msg": tk._("Not authorized")}

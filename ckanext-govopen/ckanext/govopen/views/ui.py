@@ -1,0 +1,64 @@
+"""Work pages added for the portal's navigation (issue 14): the confidentiality-review
+queue of the department (保密审查待办). The view asks ``govopen_publication_queue`` and
+renders; no rule is decided here."""
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+import ckan.plugins.toolkit as tk
+from ckan.common import current_user
+
+blueprint = Blueprint("govopen_ui", __name__)
+
+
+# ------------------------------------------------------------------ view and download counts
+@blueprint.after_app_request
+def _count_dataset_view(response):
+    """A dataset page shown (200, GET) counts one view of that dataset."""
+    try:
+        if request.method == "GET" and response.status_code == 200 and \
+                request.endpoint in ("dataset.read", "dataset_read") and request.view_args:
+            import ckan.model as model
+            pkg = model.Package.get(request.view_args.get("id") or "")
+            if pkg is not None:
+                from ..model import usage
+                usage.count(pkg.id, "views")
+    except Exception:  # counting must never break a page
+        import logging
+        logging.getLogger(__name__).exception("view count failed")
+    return response
+
+
+def _count_download(resource_id, **kw):
+    """``resource_download`` signal (sent after the policy allowed the file)."""
+    try:
+        import ckan.model as model
+        res = model.Resource.get(resource_id)
+        if res is not None:
+            from ..model import usage
+            usage.count(res.package_id, "downloads")
+            usage.reindex_later(res.package_id)  # the popularity sort of the search
+    except Exception:
+        import logging
+        logging.getLogger(__name__).exception("download count failed")
+
+
+def _connect_download_counter():
+    from ckan.lib import signals
+    signals.resource_download.connect(_count_download)
+
+
+_connect_download_counter()
+
+
+def _context():
+    return {"user": current_user.name if current_user and not current_user.is_anonymous else "",
+            "auth_user_obj": current_user}
+
+
+@blueprint.route("/dashboard/publication-reviews")
+def publication_queue():
+    if not current_user or current_user.is_anonymous:
+        return tk.redirect_to(tk.url_for("user.login", came_from=request.full_path))
+    rows = tk.get_action("govopen_publication_queue")(_context(), {})
+    return tk.render("govopen/publication/queue.html", extra_vars={"rows": rows})

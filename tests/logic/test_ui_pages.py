@@ -1,0 +1,121 @@
+"""Issue 14, server side: the user menu's counts per role, the publication review queue
+per role, the licence default, view/download counts and the popularity sort, the stats
+period, and pages that must not show internals (resource page) or a 403 probe."""
+from __future__ import annotations
+
+import pytest
+
+from govopen_world import api, headers
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+def _ok(world, role, name, **params):
+    status, body = api(world, role, name, **params)
+    assert status == 200, (name, role, status, body)
+    return body["result"]
+
+
+def _page(world, role, path, status=200):
+    """The page in Chinese (the test ini's default locale is English)."""
+    r = world["app"].get("/zh_Hans_CN" + path, headers=headers(world, role), status=status)
+    return r.body
+
+
+def test_licence_is_set_by_default(world):
+    for ot in ("unconditional", "conditional", "not_open"):
+        assert world["datasets"][ot]["pkg"]["license_id"] == "cc-by"
+    html = _page(world, "anonymous", "/dataset/" + world["datasets"]["unconditional"]["pkg"]["name"])
+    assert "知识共享署名 4.0（CC BY 4.0）" in html and "未指定许可协议" not in html
+    assert "北京市" in html  # spatial code 110000 shown with its name
+
+
+def test_resource_page_speaks_peoples_words_and_asks_no_forbidden_api(world):
+    d = world["datasets"]["unconditional"]
+    path = "/dataset/%s/resource/%s" % (d["pkg"]["name"], d["upload"]["id"])
+    anon = _page(world, "anonymous", path)
+    for internal in ("Govopen access", "Has views", "Package id", "Url type", "Mimetype", "{&#39;allowed"):
+        assert internal not in anon, internal
+    assert 'id="govopen-publication"' not in anon  # no panel, so no 403 call to the API
+    dept = _page(world, "dept_editor", path)
+    assert 'id="govopen-publication"' in dept  # the department sees its gate panel
+
+
+def test_user_menu_per_role(world):
+    home = {role: _page(world, role, "/") for role in ("anonymous", "citizen", "dept_admin", "authority")}
+    assert 'data-menu="requests"' not in home["anonymous"]
+    for key in ("requests", "grants", "demands", "notifications"):
+        assert 'data-menu="%s"' % key in home["citizen"], key
+    assert 'data-menu="reviews"' not in home["citizen"]
+    for key in ("reviews", "publication", "ledger", "overdue"):
+        assert 'data-menu="%s"' % key in home["dept_admin"], key
+    assert 'data-menu="calendar"' not in home["dept_admin"]
+    for key in ("reconsideration", "stats", "calendar"):
+        assert 'data-menu="%s"' % key in home["authority"], key
+
+
+def test_notification_badge_counts_unread(world):
+    import ckan.model as model
+    from ckanext.govopen.model import Notification
+    uid = world["users"]["citizen"]["id"]
+    before = model.Session.query(Notification).filter_by(user_id=uid, read=False).count()
+    for i in range(3):
+        model.Session.add(Notification(user_id=uid, kind="decided", message="通知 %d" % i))
+    model.Session.commit()
+    html = _page(world, "citizen", "/")
+    assert 'data-menu="notifications"' in html
+    assert 'data-count="%d"' % (before + 3) in html.split('data-menu="notifications"')[1][:600]
+
+
+def test_publication_queue_per_role(world):
+    import ckan.model as model
+    from ckanext.govopen.model import Publication
+    d = world["datasets"]["not_open"]
+    row = model.Session.query(Publication).get(d["upload"]["id"])
+    saved = dict(row.review or {})
+    row.review = None  # processed, not signed: it waits for the confidentiality review
+    model.Session.commit()
+    try:
+        for role in ("dept_editor", "dept_admin", "authority"):
+            rows = _ok(world, role, "govopen_publication_queue")
+            assert [r["resource_id"] for r in rows] == [d["upload"]["id"]], role
+        assert _ok(world, "dept_admin", "govopen_publication_queue")[0]["may_sign"] is True
+        assert _ok(world, "dept_editor", "govopen_publication_queue")[0]["may_sign"] is False
+        for role in ("citizen", "enterprise", "other_editor"):
+            assert _ok(world, role, "govopen_publication_queue") == [], role
+        assert api(world, "anonymous", "govopen_publication_queue")[0] == 403
+        page = _page(world, "dept_admin", "/dashboard/publication-reviews")
+        assert d["upload"]["id"] in page and "待保密审查的文件" in page
+    finally:
+        row = model.Session.query(Publication).get(d["upload"]["id"])
+        row.review = saved
+        model.Session.commit()
+
+
+def test_views_and_downloads_are_counted_and_sort_the_search(world):
+    from ckanext.govopen.model import usage
+    d = world["datasets"]["unconditional"]
+    pid = d["pkg"]["id"]
+    before = usage.counts([pid]).get(pid, {"views": 0, "downloads": 0})
+    _page(world, "anonymous", "/dataset/" + d["pkg"]["name"])
+    world["app"].get("/dataset/%s/resource/%s/download/passengers.csv" % (pid, d["upload"]["id"]))
+    after = usage.counts([pid])[pid]
+    assert after["views"] == before["views"] + 1 and after["downloads"] == before["downloads"] + 1
+    # refused downloads are not counted
+    c = world["datasets"]["conditional"]
+    world["app"].get("/dataset/%s/resource/%s/download/passengers.csv" % (c["pkg"]["id"], c["upload"]["id"]),
+                     status=403)
+    assert usage.counts([c["pkg"]["id"]]).get(c["pkg"]["id"], {}).get("downloads", 0) == 0
+    from ckan.lib.search import rebuild
+    rebuild(pid)
+    res = _ok(world, "anonymous", "package_search", sort="govopen_downloads desc", rows=3)
+    assert res["results"][0]["id"] == pid
+
+
+def test_stats_period(world):
+    all_rows = _ok(world, "anonymous", "govopen_stats")
+    none = _ok(world, "anonymous", "govopen_stats", since="2000-01-01", until="2000-01-31")
+    assert all(r["received"] == 0 for r in none)
+    status, body = api(world, "anonymous", "govopen_stats", since="2026-13-01")
+    assert status == 409 and "since" in body["error"]
+    assert isinstance(all_rows, list)
