@@ -248,10 +248,9 @@ def test_citizen_applies_after_login_by_clicking(portal, browser, shot, page_pro
     _nav(page, "数据集")
     page.locator(".dataset-heading a", has_text="出租车运营轨迹").first.click()
     page.wait_for_load_state()
-    page.locator("a.govopen-apply").first.click()
+    page.locator("a.govopen-apply").first.click()   # straight to the login (no interstitial)
     page.wait_for_load_state()
-    page.locator("a.govopen-login-to-apply").click()
-    page.wait_for_load_state()
+    assert "/user/login" in page.url, page.url
     page.fill("#field-login", portal["users"]["citizen"]["name"])
     page.fill("#field-password", portal["password"])
     page.locator("#field-password").press("Enter")

@@ -119,3 +119,18 @@ def test_stats_period(world):
     status, body = api(world, "anonymous", "govopen_stats", since="2026-13-01")
     assert status == 409 and "since" in body["error"]
     assert isinstance(all_rows, list)
+
+
+def test_apply_goes_straight_to_the_form(world):
+    """/dataset/<id>/apply: the form for a logged-in user, the login that returns to the
+    form for an anonymous one; the explaining page only when nobody may apply."""
+    from urllib.parse import unquote
+    name = world["datasets"]["conditional"]["pkg"]["name"]
+    r = world["app"].get("/dataset/%s/apply" % name, headers=headers(world, "citizen"),
+                         follow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/dataset/%s/apply/form" % name)
+    r = world["app"].get("/dataset/%s/apply" % name, follow_redirects=False)
+    loc = unquote(r.headers["Location"])
+    assert r.status_code == 302 and "/user/login" in loc and "/dataset/%s/apply/form" % name in loc
+    closed = world["datasets"]["not_open"]["pkg"]["name"]
+    assert "govopen-reason" in _page(world, "citizen", "/dataset/%s/apply" % closed)

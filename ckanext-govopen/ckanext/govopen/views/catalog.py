@@ -138,6 +138,14 @@ def apply(id):
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Dataset not found"))
     decision = access.decide_data(access.current_actor(), pkg_dict)
+    may_apply = ot.may_apply(access.current_actor(), access.dataset_value(pkg_dict))
+    if may_apply:
+        # issue 14: no interstitial page: straight to the form, or to the login that
+        # comes back to the form
+        form = tk.url_for("govopen_requests.apply_form", id=pkg_dict["name"])
+        if not current_user or current_user.is_anonymous:
+            return tk.redirect_to(tk.url_for("user.login", came_from=form))
+        return tk.redirect_to(form)
+    # nobody may apply for this entry: the page says why
     return tk.render("govopen/apply.html", extra_vars={
-        "pkg_dict": pkg_dict, "decision": decision,
-        "may_apply": ot.may_apply(access.current_actor(), access.dataset_value(pkg_dict))})
+        "pkg_dict": pkg_dict, "decision": decision, "may_apply": may_apply})
