@@ -169,6 +169,25 @@ def test_our_portal_strings_have_zh():
     assert not untranslated, untranslated
 
 
+def test_our_python_messages_have_zh():
+    """Every ``_('...')`` / ``tk._('...')`` in GovOpen's Python (refusals of auth functions
+    and views, flashes) has a zh translation: an English refusal (e.g. the demand
+    route's 403) must not reach the Chinese interface."""
+    cat = _merged_catalog()
+    pdir = os.path.join(ROOT, "ckanext-govopen", "ckanext", "govopen")
+    pattern = re.compile(r"""(?:\btk\.|(?<![\w.]))_\(\s*(['"])((?:\\.|(?!\1).)*)\1\s*[,)]""")
+    untranslated = []
+    for base, _dirs, names in os.walk(pdir):
+        for n in names:
+            if n.endswith(".py"):
+                text = open(os.path.join(base, n), encoding="utf-8").read()
+                for m in pattern.finditer(text):
+                    msgid = m.group(2).replace("\\'", "'").replace('\\"', '"')
+                    if cat.gettext(msgid) == msgid:
+                        untranslated.append((n, msgid))
+    assert not untranslated, untranslated
+
+
 # ---------------------------------------------------------------- live pages
 def _english_on(page, extra=()):
     texts = page.evaluate(VISIBLE_TEXT_JS)
