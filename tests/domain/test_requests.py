@@ -170,6 +170,8 @@ def test_permission_matrix(cal, demo, kind, state, action, persona):
         with pytest.raises(rq.IllegalState) as e:
             call()
         assert e.value.rule == "already_decided" and not e.value.authorization
+        # the state in people's words (issue 14: "（rejected）" was shown)
+        assert "（%s）" % state not in e.value.message_zh and "(%s)" % state not in e.value.message_en
         return
     if action in EXT_ACTIONS and kind not in EXTENDABLE:
         with pytest.raises(rq.InvalidFields) as e:

@@ -26,18 +26,10 @@ from typing import Iterable, Optional, Tuple
 STATES = ("awaiting_routing", "collecting", "under_review", "opened", "kept_closed", "reconsideration",
           "upheld", "directed_open", "direction_overdue", "fulfilled")
 
-STATE_LABELS = {
-    "awaiting_routing": ("待主管部门分派", "Awaiting routing"),
-    "collecting": ("征集中", "Collecting requesters"),
-    "under_review": ("部门审查中", "Under review"),
-    "opened": ("已开放", "Opened"),
-    "kept_closed": ("维持不开放", "Kept closed"),
-    "reconsideration": ("复核中", "Under reconsideration"),
-    "upheld": ("复核维持", "Upheld"),
-    "directed_open": ("责令开放", "Directed to open"),
-    "direction_overdue": ("责令开放已逾期", "Direction overdue"),
-    "fulfilled": ("已按责令开放", "Opened as directed"),
-}
+from .state_labels import STATE_LABELS as _ALL_LABELS
+
+# the labels of the board's states, from the one table (domain/state_labels.py)
+STATE_LABELS = {s: _ALL_LABELS[s] for s in STATES}
 
 
 def requesters_in_window(rows: Iterable[Tuple[str, _dt.datetime]], now: _dt.datetime,

@@ -204,7 +204,11 @@ _MESSAGES = {
 
 def _refuse(cls, rule: str, errors=None, **kw):
     zh, en = _MESSAGES[rule]
-    return cls(rule, zh.format(**kw), en.format(**kw), errors)
+    zh_kw, en_kw = dict(kw), dict(kw)
+    if "state" in kw:  # a state in people's words, never its internal value
+        from .state_labels import state_label
+        zh_kw["state"], en_kw["state"] = state_label(kw["state"]), state_label(kw["state"], en=True)
+    return cls(rule, zh.format(**zh_kw), en.format(**en_kw), errors)
 
 
 # --------------------------------------------------------------------------- roles

@@ -481,16 +481,14 @@ def action_labels(kind: str) -> Dict[str, Dict[str, Any]]:
             for name, spec in decl.actions.items()}
 
 
-STATE_LABELS = {
-    "submitted": "已提交", "under_review": "审核中", "extension_proposed": "延期待批准",
-    "extended": "已延期", "approved": "已同意",
-    "rejected": "不予同意", "withdrawn": "已撤回", "pending": "待审查", "opened": "已开放",
-    "kept_closed": "维持不开放", "upheld": "维持原决定", "directed_open": "责令开放",
-    "corrected": "已更正", "confirmed": "确认无误"}
+#: the states of the request kinds (the reviews page's state filter); labels from the
+#: one table, domain/state_labels.py
+REQUEST_STATES = tuple(dict.fromkeys(s for k in rq.KINDS.values() for s in k.states))
 
 
 def state_label(state: str) -> str:
-    return state.replace("_", " ") if is_en() else STATE_LABELS.get(state, state)
+    from ..domain.state_labels import state_label as _label
+    return _label(state, en=is_en())
 
 
 FIELD_LABELS_EXTRA = {"uscc": ("统一社会信用代码", "Unified social credit code")}

@@ -78,7 +78,7 @@ def index():
     rows = tk.get_action("govopen_demand_list")(ctx, args)
     orgs = tk.get_action("organization_list")(ctx, {"all_fields": True})
     from ..domain import demand as dm
-    states = [(s, dm.STATE_LABELS[s][1 if glue.is_en() else 0]) for s in dm.STATES]
+    states = [(s, glue.state_label(s)) for s in dm.STATES]
     return tk.render("govopen/demand/index.html", extra_vars={
         "rows": rows, "args": args, "orgs": orgs, "states": states,
         "logged_in": _logged_in()})

@@ -163,7 +163,7 @@ def reviews():
         "open_count": len(open_rows), "finished_count": len(done_rows),
         "kind": request.args.get("kind") or "", "state": request.args.get("state") or "",
         "organization": organization, "organization_title": (org.title or org.name) if org else "",
-        "state_choices": sorted(((k, glue.state_label(k)) for k in glue.STATE_LABELS), key=lambda x: x[1]),
+        "state_choices": sorted(((k, glue.state_label(k)) for k in glue.REQUEST_STATES), key=lambda x: x[1]),
         "kind_titles": {k: glue.kind_title(k) for k in rq.KINDS}})
 
 

@@ -192,8 +192,7 @@ def _state_of(demand, review=None, recons=None, today=None) -> str:
 
 
 def _state_label(state: str) -> str:
-    zh, en = dm.STATE_LABELS.get(state, (state, state))
-    return _t(zh, en)
+    return glue.state_label(state)
 
 
 def _count_in_window(demand, now=None) -> int:
