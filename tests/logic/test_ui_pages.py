@@ -134,3 +134,13 @@ def test_apply_goes_straight_to_the_form(world):
     assert r.status_code == 302 and "/user/login" in loc and "/dataset/%s/apply/form" % name in loc
     closed = world["datasets"]["not_open"]["pkg"]["name"]
     assert "govopen-reason" in _page(world, "citizen", "/dataset/%s/apply" % closed)
+
+
+def test_refusals_name_choices_by_their_labels(world):
+    """A wrong scope is refused in words, not with the values (issue 14: "mine | department")."""
+    for prefix, expect in (("/zh_Hans_CN", "我的申请"), ("", "my requests")):
+        r = world["app"].post(prefix + "/api/3/action/govopen_request_list", json={"scope": "everything"},
+                              headers=headers(world, "citizen"), status=None)
+        assert r.status_code == 409
+        text = str(r.json["error"]["scope"])
+        assert expect in text and "mine" not in text and "department" not in text, text

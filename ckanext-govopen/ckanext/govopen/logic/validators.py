@@ -47,11 +47,21 @@ def govopen_choice(field, schema):
     """Like scheming_choices, with a bilingual message for unknown values."""
     values = [c["value"] for c in field.get("choices", [])]
 
+    def _label(choice):
+        label = choice.get("label") or choice["value"]
+        if isinstance(label, dict):
+            en = current_lang().startswith("en")
+            return (label.get("en") if en else label.get("zh_Hans_CN")) or label.get("en") or choice["value"]
+        return str(label)
+
     def validator(value):
         if _blank(value):
             return value
         if value not in values:
-            raise Invalid(msg("unknown_choice") + " (%s)" % ", ".join(values))
+            # the allowed choices by their labels, never their internal values (issue 14)
+            sep = ", " if current_lang().startswith("en") else "、"
+            raise Invalid(msg("unknown_choice") + "（%s）" % sep.join(
+                _label(c) for c in field.get("choices", [])))
         return value
     return validator
 

@@ -391,7 +391,9 @@ def govopen_request_list(context, data_dict):
                 return []
             q = q.filter(Request.department_id.in_(orgs))
     else:
-        raise tk.ValidationError({"scope": ["mine | department"]})
+        # the choices in people's words, not their values (issue 14: "mine | department")
+        raise tk.ValidationError({"scope": [_t("范围只能是“我的申请”或“待办申请”",
+                                               "The scope is either my requests or requests to answer")]})
     if data_dict.get("organization"):
         org = model.Group.get(data_dict["organization"])
         q = q.filter(Request.department_id == (org.id if org else data_dict["organization"]))
