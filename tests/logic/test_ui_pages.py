@@ -144,3 +144,42 @@ def test_refusals_name_choices_by_their_labels(world):
         assert r.status_code == 409
         text = str(r.json["error"]["scope"])
         assert expect in text and "mine" not in text and "department" not in text, text
+
+
+def test_the_site_user_is_shown_as_system(world):
+    """The world's reviews were signed as CKAN's site user (named after ckan.site_id):
+    the publication log shows 系统, not the internal account name (issue 14)."""
+    import re
+    from ckan.tests import helpers
+    site = helpers.call_action("get_site_user", {"ignore_auth": True})["name"]
+    d = world["datasets"]["conditional"]
+    html = _page(world, "dept_admin", "/dataset/%s/resource/%s/publication" % (d["pkg"]["name"], d["upload"]["id"]))
+    log = html[html.index("<tbody", html.index('data-action="')-400):]
+    cells = re.findall(r"<td>([^<]*)</td>", log)
+    assert "系统" in cells and site not in cells, cells
+
+
+def _apply(world, **kw):
+    import datetime as dt
+    today = dt.date.today()
+    data = dict(package_id=world["datasets"]["conditional"]["pkg"]["id"], purpose="交通规划研究",
+                scope="课题组内部", period_start=today.isoformat(),
+                period_end=(today + dt.timedelta(days=30)).isoformat(), security_measures="加密存储",
+                applicant_type="citizen", real_name="王小明", id_number="11010519491231002X",
+                contact="13800000000")
+    data.update(kw)
+    return _ok(world, "citizen", "govopen_application_create", **data)
+
+
+def test_one_applicant_name_on_every_page(world):
+    """申请人 is the declared name on the request page and in both queues; the account
+    that submitted it is labelled 提交账号 (issue 14: two different 申请人 were shown)."""
+    import re
+    r = _apply(world)
+    account = world["users"]["citizen"]["name"]
+    page = _page(world, "dept_admin", "/dashboard/requests/" + r["id"])
+    assert re.search(r"<dt>申请人</dt><dd[^>]*>王小明</dd>", page), page[:0]
+    assert page.count("<dt>申请人</dt>") == 1 and "提交账号" in page
+    for who, path in (("dept_admin", "/dashboard/reviews"), ("citizen", "/dashboard/requests")):
+        row = re.search(r'<tr data-id="%s".*?</tr>' % r["id"], _page(world, who, path), re.S).group(0)
+        assert '<td class="govopen-applicant">王小明</td>' in row and account not in row, (who, row)

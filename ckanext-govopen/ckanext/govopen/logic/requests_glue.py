@@ -395,10 +395,8 @@ def is_reviewer(actor: rq.Actor, row) -> bool:
 
 
 def _user_label(user_id: Optional[str]) -> Optional[dict]:
-    u = model.User.get(user_id) if user_id else None
-    if u is None:
-        return {"id": user_id, "name": user_id, "display_name": user_id} if user_id else None
-    return {"id": u.id, "name": u.name, "display_name": u.display_name}
+    from .people import user_label
+    return user_label(user_id)
 
 
 def _org_label(org_id: Optional[str]) -> Optional[dict]:
@@ -509,6 +507,17 @@ def kind_title(kind: str) -> str:
     return decl.title_en if is_en() else decl.title_zh
 
 
+def applicant(req: Dict[str, Any]) -> Dict[str, Any]:
+    """The one 申请人 every page shows (issue 14: the account name and the declared name
+    were both shown as 申请人): the name declared on the form (person or enterprise),
+    else the requesting department, else the account's name; ``account`` is the
+    account that submitted it, shown apart as 提交账号."""
+    account = (req.get("requester") or {}).get("display_name")
+    declared = (req.get("fields") or {}).get("applicant_name")
+    name = declared or (req.get("requester_org") or {}).get("title") or account
+    return {"name": name, "account": account if account and account != name else None}
+
+
 def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
     reviewer = is_reviewer(actor, row)
     snap = snapshot(row)
@@ -525,6 +534,7 @@ def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
         "extensions": row.extensions or 0, "extension_days": row.extension_days or 0,
         "fields": fields, "jurisdiction": row.jurisdiction, "state_label": state_label(row.state),
     }
+    out["applicant"] = applicant(out)
     out.update(countdown(row))
     if not full:
         return out

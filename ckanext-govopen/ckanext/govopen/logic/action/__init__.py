@@ -23,7 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from ...domain import catalog
 from ...domain import open_types as ot
-from .. import access
+from .. import access, people
 from ... import audit
 
 
@@ -216,9 +216,8 @@ def _type_changes(context, data_dict, field):
     out = []
     for r in rows:
         d = r.as_dict()
-        u = model.User.get(r.user_id) if r.user_id else None
-        d["user_name"] = u.name if u else None
-        d["user_display_name"] = u.display_name if u else None
+        who = people.user_label(r.user_id)
+        d["user_name"], d["user_display_name"] = who["name"], who["display_name"]
         out.append(d)
     return out
 

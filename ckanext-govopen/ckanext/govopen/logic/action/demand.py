@@ -229,11 +229,8 @@ def _public_history(demand, review, recons, viewer: rq.Actor) -> List[dict]:
                     (who or {}).get("display_name"),
                     "at": workdays.utc(e.at).isoformat(), "from": None, "to": None,
                     "from_label": "", "to_label": "", "comment": "", "fields": dict(e.fields or {})})
-    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     for row in ([review] if review is not None else []) + list(recons):
-        for h in glue.history(row):
-            if h.get("actor") == site:  # the platform opened the review itself
-                h = dict(h, actor=None, actor_display_name=_t("平台（自动）", "Platform"))
+        for h in glue.history(row):  # the platform's own steps read 系统 (logic/people.py)
             if row.kind == "reconsideration" and h["action"] == "submit" and not authority \
                     and row.requester_id != viewer.user_id:
                 h = dict(h, actor=None, actor_display_name=_t("需求人", "A requester"))

@@ -27,7 +27,7 @@ import ckan.plugins.toolkit as tk
 
 from ...domain import open_types as ot
 from ...publication import state
-from .. import access
+from .. import access, people
 
 
 def _resource_and_pkg(data_dict):
@@ -221,8 +221,8 @@ def govopen_publication_events(context, data_dict):
     out = []
     for e in q.order_by(PublicationEvent.created).all():
         d = e.as_dict()
-        u = model.User.get(e.user_id) if e.user_id else None
-        d["user_name"] = u.name if u else None
+        who = people.user_label(e.user_id)
+        d["user_name"], d["user_display_name"] = who["name"], who["display_name"]
         out.append(d)
     return out
 
