@@ -1,4 +1,6 @@
 """Application numbers, receipt steps and legal-basis choices (issue 14), no database."""
+import pytest
+
 from ckanext.govopen.domain import request_forms as rf
 
 FINAL = ("approved", "rejected", "withdrawn")
@@ -22,10 +24,22 @@ def test_application_number():
     assert rf.request_number("share_request", None, "abcdef12") == "GX-ABCDEF"
 
 
-def test_legal_basis_choices_put_the_jurisdiction_first():
-    choices = rf.legal_basis_choices("渝府令第320号")
-    assert choices[0] == "渝府令第320号" and len(choices) == len(rf.NATIONAL_BASES) + 1
-    assert rf.legal_basis_choices(None) == list(rf.NATIONAL_BASES)
+def test_legal_bases_come_from_each_jurisdictions_configuration():
+    """The refusal form's legal grounds are the jurisdiction's ``legal_bases`` (issue 14:
+    not one list in the code for every jurisdiction)."""
+    import pathlib
+    from ckanext.govopen.domain import jurisdictions
+    conf = pathlib.Path(__file__).resolve().parents[2] / "config" / "jurisdictions"
+    cq = jurisdictions.load(conf / "chongqing.yaml")
+    assert cq.legal_bases[0] == "《重庆市公共数据开放管理暂行办法》（渝府令第320号）"
+    assert not any("渝府令" in b for b in jurisdictions.load(conf / "hainan.yaml").legal_bases)
+    doc = {"name": "测试", "timezone": "Asia/Shanghai", "kinds": {k: {"limit": 5} for k in jurisdictions.LIMIT_KEYS},
+           "demand_board": {"threshold": 1, "window_days": 1}, "reconsideration": {"filing_period": 1}}
+    assert jurisdictions.parse(dict(doc, legal_bases=["甲条例第一条", "甲条例第一条"]), default_code="x").legal_bases \
+        == ("甲条例第一条",)
+    assert jurisdictions.parse(doc, default_code="x").legal_bases == ()
+    with pytest.raises(jurisdictions.JurisdictionConfigError):
+        jurisdictions.parse(dict(doc, legal_bases=[""]), default_code="x")
 
 
 def test_queue_colour_for_the_days_left():

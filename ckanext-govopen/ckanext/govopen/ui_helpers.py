@@ -143,6 +143,13 @@ def govopen_home_most_downloaded(limit=5):
     return out
 
 
+def govopen_legal_bases():
+    """The legal grounds offered when a department refuses or keeps data closed: the
+    deployment's jurisdiction's ``legal_bases`` (config/jurisdictions/*.yaml)."""
+    from .logic import requests_glue as glue
+    return list(glue.jurisdiction().legal_bases)
+
+
 def get_helpers():
     return {f.__name__: f for f in (govopen_user_menu, govopen_dataset_usage, govopen_home_newest,
-                                    govopen_home_most_downloaded)}
+                                    govopen_home_most_downloaded, govopen_legal_bases)}

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Union
+from typing import Dict, Mapping, Optional, Tuple, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .kinds import LIMIT_KEYS
@@ -70,6 +70,9 @@ class Jurisdiction:
     regulation: str = ""
     k_anonymity_min: int = 5       # minimum k over the quasi-identifiers of a published table
     api_quotas: Mapping[str, ScopeQuota] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
+    #: legal grounds a department may cite when it refuses or keeps data closed
+    #: (the decision form's choice list, from the jurisdiction's ``legal_bases``)
+    legal_bases: Tuple[str, ...] = ()
 
     def limits(self, limit_key: str) -> KindLimits:
         try:
@@ -83,7 +86,7 @@ class Jurisdiction:
 
 
 _TOP = {"code", "name", "timezone", "regulation", "reminder_days_before_due", "kinds", "demand_board",
-        "reconsideration", "k_anonymity_min", "api_quotas"}
+        "reconsideration", "k_anonymity_min", "api_quotas", "legal_bases"}
 _KIND_KEYS = {"limit", "max_extension_days", "extensions_allowed", "article"}
 
 
@@ -170,7 +173,23 @@ def parse(doc, where: str = "<jurisdiction>", default_code: Optional[str] = None
     return Jurisdiction(code=code, name=name.strip(), timezone=str(tz), kinds=kinds, demand_board=board,
                         reconsideration=recon, reminder_days_before_due=reminder, k_anonymity_min=k_min,
                         regulation=str(doc.get("regulation") or ""),
-                        api_quotas=_api_quotas(where, doc.get("api_quotas")))
+                        api_quotas=_api_quotas(where, doc.get("api_quotas")),
+                        legal_bases=_legal_bases(where, doc.get("legal_bases")))
+
+
+def _legal_bases(where, value) -> Tuple[str, ...]:
+    """``legal_bases``: a list of non-empty texts (none: the form asks to type one)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise JurisdictionConfigError(where, "legal_bases", "must be a list, got %r" % (value,))
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise JurisdictionConfigError(where, "legal_bases[%d]" % i, "must be a non-empty text")
+        if item.strip() not in out:
+            out.append(item.strip())
+    return tuple(out)
 
 
 def _api_quotas(where, value) -> Dict[str, ScopeQuota]:

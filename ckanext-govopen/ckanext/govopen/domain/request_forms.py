@@ -50,27 +50,6 @@ def progress_steps(state: str, final_states: Iterable[str], zh: bool = True) -> 
     return out
 
 
-#: legal grounds a department cites when it refuses or keeps data closed; the
-#: jurisdiction's own regulation is offered first (``legal_basis_choices``)
-NATIONAL_BASES = (
-    "《中华人民共和国数据安全法》第二十一条（数据分类分级保护）",
-    "《中华人民共和国个人信息保护法》第十三条（处理个人信息的合法性基础）",
-    "《中华人民共和国个人信息保护法》第二十八条（敏感个人信息）",
-    "《中华人民共和国保守国家秘密法》第九条（国家秘密的范围）",
-    "《中华人民共和国政府信息公开条例》第十四条（不予公开的政府信息）",
-    "《中华人民共和国政府信息公开条例》第十五条（商业秘密、个人隐私）",
-    "《中华人民共和国反不正当竞争法》第九条（商业秘密）",
-)
-
-
-def legal_basis_choices(regulation: Optional[str] = None) -> list:
-    out = []
-    if regulation:
-        out.append(regulation)
-    out.extend(b for b in NATIONAL_BASES if b not in out)
-    return out
-
-
 def remaining_tone(remaining: Optional[int], overdue: bool = False) -> str:
     """The queue's colour for the working days left: late (overdue or none left),
     soon (3 or fewer), ok."""

@@ -219,7 +219,6 @@ def _read_vars(req, form_action=None, form_data=None):
         "request_number": rf.request_number(req["kind"], req.get("received_at"), req["id"]),
         "steps": rf.progress_steps(req["state"], rq.get_kind(req["kind"]).final_states, zh),
         "action_tones": ACTION_TONES, "approvers": _approvers(req) if req.get("available_actions") else [],
-        "legal_bases": rf.legal_basis_choices(glue.jurisdiction().regulation),
         "form_action": form_action, "form_data": form_data or {},
         "applicant_type_labels": {k: (en if not zh else z) for k, (z, en) in glue.APPLICANT_TYPES.items()},
         # offered to the applicant of a refused application; the action decides
