@@ -22,17 +22,32 @@ class DatasetUsage(tk.BaseModel):
 _UPSERT = {
     "views": text("INSERT INTO govopen_dataset_usage (package_id, views, downloads, updated) "
                   "VALUES (:p, 1, 0, now() at time zone 'utc') ON CONFLICT (package_id) DO UPDATE "
-                  "SET views = govopen_dataset_usage.views + 1, updated = EXCLUDED.updated"),
+                  "SET views = govopen_dataset_usage.views + 1, updated = EXCLUDED.updated "
+                  "RETURNING downloads"),
     "downloads": text("INSERT INTO govopen_dataset_usage (package_id, views, downloads, updated) "
                       "VALUES (:p, 0, 1, now() at time zone 'utc') ON CONFLICT (package_id) DO UPDATE "
-                      "SET downloads = govopen_dataset_usage.downloads + 1, updated = EXCLUDED.updated"),
+                      "SET downloads = govopen_dataset_usage.downloads + 1, updated = EXCLUDED.updated "
+                      "RETURNING downloads"),
 }
+
+# the popularity the search sorts by ("govopen_downloads desc"), set in the dataset's
+# index entry with the count, so 最多下载 follows a download at once (no reindex job)
+_INDEX_SORT_KEY = text(
+    "UPDATE govopen_search_index SET doc = jsonb_set(doc, '{govopen_downloads}', to_jsonb(CAST(:k AS text))) "
+    "WHERE id = :p")
 
 
 def count(package_id: str, what: str) -> None:
     """Add one view or download of ``package_id`` (what: 'views' | 'downloads')."""
     with model.meta.engine.begin() as conn:
-        conn.execute(_UPSERT[what], {"p": package_id})
+        downloads = conn.execute(_UPSERT[what], {"p": package_id}).scalar()
+        if what == "downloads":
+            try:
+                with conn.begin_nested():  # no index table (another search backend): counts stay
+                    conn.execute(_INDEX_SORT_KEY, {"p": package_id, "k": "%010d" % (downloads or 0)})
+            except Exception:
+                import logging
+                logging.getLogger(__name__).warning("search sort key of %s not updated", package_id)
 
 
 def counts(package_ids) -> dict:
@@ -63,10 +78,3 @@ def sort_key(package_id) -> str:
         except Exception:  # the index must not fail because of a counter
             n = 0
     return "%010d" % n
-
-
-def reindex_later(package_id: str) -> None:
-    """Refresh the dataset's search entry (its popularity) in the jobs worker."""
-    import ckan.plugins.toolkit as tk
-    from ckan.lib.search import rebuild
-    tk.enqueue_job(rebuild, [package_id], title="govopen popularity %s" % package_id)

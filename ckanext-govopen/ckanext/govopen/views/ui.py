@@ -29,26 +29,31 @@ def _count_dataset_view(response):
     return response
 
 
-def _count_download(resource_id, **kw):
-    """``resource_download`` signal (sent after the policy allowed the file)."""
+#: the endpoints that hand out a resource's data: the file or link (download, the
+#: policy's replacement of CKAN's), and the DataStore's dump (CSV/TSV/JSON/XML/XLSX)
+def _is_download(endpoint: str, rule: str) -> bool:
+    return (endpoint.endswith(".download") and "/resource/" in rule) or endpoint == "datastore.dump"
+
+
+@blueprint.after_app_request
+def _count_download(response):
+    """A download counts once, when the data was handed out: a GET answered 200 (the
+    file, the dump) or 302 (a linked resource's address). Refusals, HEAD, a browser's
+    partial (206) or revalidated (304) requests are not downloads."""
     try:
-        import ckan.model as model
-        res = model.Resource.get(resource_id)
-        if res is not None:
-            from ..model import usage
-            usage.count(res.package_id, "downloads")
-            usage.reindex_later(res.package_id)  # the popularity sort of the search
-    except Exception:
+        if request.method == "GET" and response.status_code in (200, 302) and request.endpoint \
+                and request.url_rule is not None and request.view_args \
+                and _is_download(request.endpoint, request.url_rule.rule) \
+                and not request.headers.get("Range"):
+            import ckan.model as model
+            res = model.Resource.get(request.view_args.get("resource_id") or "")
+            if res is not None:
+                from ..model import usage
+                usage.count(res.package_id, "downloads")
+    except Exception:  # counting must never break a download
         import logging
         logging.getLogger(__name__).exception("download count failed")
-
-
-def _connect_download_counter():
-    from ckan.lib import signals
-    signals.resource_download.connect(_count_download)
-
-
-_connect_download_counter()
+    return response
 
 
 def _context():
