@@ -74,6 +74,12 @@ def _fits_width(page):
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def _inside_screen(page, selector):
+    """Every visible element matching ``selector`` lies within the viewport's width."""
+    return page.evaluate("""sel => Array.from(document.querySelectorAll(sel)).filter(e => e.offsetParent)
+        .every(e => e.getBoundingClientRect().right <= window.innerWidth + 1)""", selector)
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_anonymous_journey(portal, browser, shot, size):
     ctx = _context(browser, VIEWPORTS[size])
@@ -119,11 +125,25 @@ def test_citizen_journey(portal, browser, shot, size):
     for key in ("requests", "grants", "demands", "notifications"):
         _menu(page, key)
         shot(page, "journey-citizen-%s-2-%s" % (size, key))
+        assert _fits_width(page), "%s is wider than the screen (%s)" % (page.url, size)
     ctx.close()
+
+
+def _an_application(portal):
+    """One application in the department's queue (the 待办申请 table has a row to lay out)."""
+    import datetime as dt
+    today = dt.date.today()
+    return live.action_result(
+        portal["url"], "govopen_application_create", portal["tokens"]["citizen"],
+        package_id=portal["datasets"]["conditional"]["pkg"]["id"], purpose="交通规划研究（课题组内部分析用）",
+        scope="仅用于课题组内部分析", period_start=today.isoformat(),
+        period_end=(today + dt.timedelta(days=30)).isoformat(), security_measures="加密存储",
+        applicant_type="citizen", real_name="王小明", id_number="11010519491231002X", contact="13800000000")
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_department_journey(portal, browser, shot, size):
+    _an_application(portal)
     ctx = _context(browser, VIEWPORTS[size])
     page = ctx.new_page()
     page.goto(portal["url"] + "/")
@@ -134,6 +154,12 @@ def test_department_journey(portal, browser, shot, size):
             rows = page.locator(".govopen-publication-queue tbody tr[data-resource]").count()
             assert count == rows, (count, rows)  # the badge counts what the list shows
         shot(page, "journey-dept-%s-%s" % (size, key))
+        assert _fits_width(page), "%s is wider than the screen (%s)" % (page.url, size)
+        if key == "reviews":
+            # every request of the queue, each of its values, inside the screen (not cut off
+            # by a scroll box: on a phone the rows are cards)
+            assert page.locator(".govopen-requests tbody tr[data-id]").count() >= 1
+            assert _inside_screen(page, ".govopen-requests tbody td"), page.url
     ctx.close()
 
 
@@ -146,6 +172,7 @@ def test_authority_journey(portal, browser, shot, size):
     for key in ("reconsideration", "stats", "calendar"):
         _menu(page, key)
         shot(page, "journey-authority-%s-%s" % (size, key))
+        assert _fits_width(page), "%s is wider than the screen (%s)" % (page.url, size)
     ctx.close()
 
 
@@ -291,4 +318,60 @@ def test_citizen_applies_after_login_by_clicking(portal, browser, shot, page_pro
     page.wait_for_load_state()
     assert page_problems.dialogs, "撤回 did not ask for confirmation"
     assert page.locator(".govopen-request").get_attribute("data-state") == "withdrawn"
+    ctx.close()
+
+
+# ---------------------------------------------------------------- keyboard order
+FOCUSED_JS = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+  const where = e.closest('[role=main]') ? 'main' : (e.closest('aside') ? 'aside' : 'other');
+  return {where: where, y: Math.round(r.top + window.scrollY), x: Math.round(r.left),
+          what: e.tagName + ' ' + (e.id || e.name || (e.innerText || '').slice(0, 20))}; }"""
+
+
+def _tab_through(page, presses=70):
+    """The elements Tab reaches in the page's content (main column, side column), in order."""
+    page.locator("body").focus()
+    seen = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        f = page.evaluate(FOCUSED_JS)
+        if f["where"] == "other":
+            continue
+        if seen and f["what"] == seen[-1]["what"] and f["y"] == seen[-1]["y"]:
+            continue  # the parts of one control (a date input's fields)
+        if f in seen:
+            break     # round the page once
+        seen.append(f)
+    return seen
+
+
+def _backwards(seq):
+    """Steps where Tab moved up the page (more than a line's slack)."""
+    return [(a["what"], a["y"], b["what"], b["y"]) for a, b in zip(seq, seq[1:]) if b["y"] < a["y"] - 8]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_keyboard_order_follows_the_page(portal, browser, size):
+    """Issue 14: Tab goes through the dataset page and the application form in the order
+    they are read: the dataset's content (title, apply/download, files) before its side
+    column, down the page on a phone; the form's fields top to bottom."""
+    ctx = _context(browser, VIEWPORTS[size])
+    page = ctx.new_page()
+    page.goto(portal["url"] + "/")
+    _login_by_clicking(page, portal, "citizen")
+    name = portal["datasets"]["conditional"]["pkg"]["name"]
+    page.goto(portal["url"] + "/dataset/" + name)
+    seq = _tab_through(page)
+    where = [f["where"] for f in seq]
+    assert "main" in where and "aside" in where, seq
+    assert where.index("aside") > len(where) - 1 - where[::-1].index("main"), \
+        "the side column is reached before the dataset's content: %s" % seq
+    main = [f for f in seq if f["where"] == "main"]
+    assert not _backwards(main), _backwards(main)
+    if size == "phone":  # one column: Tab goes down the page
+        assert not _backwards(seq), _backwards(seq)
+    page.goto(portal["url"] + "/dataset/%s/apply/form" % name)
+    form = [f for f in _tab_through(page) if f["where"] == "main"]
+    assert any("f-purpose" in f["what"] for f in form) and any("govopen-apply-submit" in f["what"] for f in form)
+    assert not _backwards(form), _backwards(form)
     ctx.close()
