@@ -191,3 +191,11 @@ def test_one_applicant_name_on_every_page(world):
     for who, path in (("dept_admin", "/dashboard/reviews"), ("citizen", "/dashboard/requests")):
         row = re.search(r'<tr data-id="%s".*?</tr>' % r["id"], _page(world, who, path), re.S).group(0)
         assert re.search(r'<td class="govopen-applicant"[^>]*>王小明</td>', row) and account not in row, (who, row)
+
+
+def test_pages_show_refusals_without_the_rules_key():
+    """The API keeps the rule's key at a refusal's end for callers; pages show the words only."""
+    import ckan.plugins.toolkit as tk
+    from ckanext.govopen.logic.requests_glue import refusal_text
+    assert refusal_text(tk.NotAuthorized("您无权对该申请执行“同意” (role_not_allowed)")) == "您无权对该申请执行“同意”"
+    assert refusal_text(tk.NotAuthorized("已超过期限（答复后15个工作日）")) == "已超过期限（答复后15个工作日）"

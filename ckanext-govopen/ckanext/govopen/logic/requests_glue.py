@@ -290,6 +290,15 @@ def _event_row(event: rq.Event, request_id: str):
                         comment=event.comment or "", fields={k: _plain(v) for k, v in event.fields.items()})
 
 
+_RULE_SUFFIX = __import__("re").compile(r"\s*\((?:[a-z]+_)+[a-z]+\)\s*$")
+
+
+def refusal_text(exc) -> str:
+    """A refusal's message for a page: without the rule's key that the API keeps at its
+    end for callers (e.g. " (role_not_allowed)"), which people must not see (issue 14)."""
+    return _RULE_SUFFIX.sub("", str(exc))
+
+
 def refusal_to_ckan(exc: rq.TransitionRefused):
     """The engine's refusal as CKAN's exception, message in the user's language."""
     message = exc.message_en if is_en() else exc.message_zh

@@ -52,7 +52,7 @@ def _flash_error(e):
         err.pop("rule", None)
         tk.h.flash_error(msg or "; ".join("%s: %s" % kv for kv in err.items()))
     else:
-        tk.h.flash_error(str(e))
+        tk.h.flash_error(glue.refusal_text(e))
 
 
 def _form():

@@ -57,7 +57,7 @@ def apply_form(id):
         except tk.ValidationError as e:
             errors = _errors_summary(e)
         except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
+            return tk.abort(403, glue.refusal_text(e))
         else:
             tk.h.flash_success(tk._("Your application was submitted."))
             return tk.redirect_to("govopen_requests.read", id=result["id"])
@@ -94,7 +94,7 @@ def share_form(id):
         except tk.ValidationError as e:
             errors = _errors_summary(e)
         except tk.NotAuthorized as e:
-            errors = {"requester_org_id": str(e)}
+            errors = {"requester_org_id": glue.refusal_text(e)}
         else:
             tk.h.flash_success(tk._("Your share request was submitted."))
             return tk.redirect_to("govopen_requests.read", id=result["id"])
@@ -238,7 +238,7 @@ def reconsider(id):
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.NotAuthorized as e:
-        tk.h.flash_error(str(e))
+        tk.h.flash_error(glue.refusal_text(e))
     except tk.ValidationError as e:
         err = _errors_summary(e)
         err.pop("rule", None)
@@ -283,7 +283,7 @@ def act(id):
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.NotAuthorized as e:
-        tk.h.flash_error(str(e))
+        tk.h.flash_error(glue.refusal_text(e))
     except tk.ValidationError as e:
         err = _errors_summary(e)
         err.pop("rule", None)
@@ -331,14 +331,14 @@ def calendar_admin():
                     "delete": data.get("op") == "delete"})
             tk.h.flash_success(tk._("Done."))
         except tk.NotAuthorized as e:
-            return tk.abort(403, str(e))
+            return tk.abort(403, glue.refusal_text(e))
         except tk.ValidationError as e:
             tk.h.flash_error("; ".join("%s: %s" % kv for kv in _errors_summary(e).items()))
         return tk.redirect_to(tk.url_for("govopen_requests.calendar_admin", year=year))
     try:
         listing = tk.get_action("govopen_calendar_list")(ctx, {"year": year})
     except tk.NotAuthorized as e:
-        return tk.abort(403, str(e))
+        return tk.abort(403, glue.refusal_text(e))
     return tk.render("govopen/requests/calendar.html", extra_vars={"listing": listing, "year": year})
 
 
