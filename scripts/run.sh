@@ -38,12 +38,26 @@ $BIN/ckan -c "$INI" govopen datastore-sync >>var/log/db.log 2>&1 || echo "[govop
 $BIN/ckan -c "$INI" jobs worker >var/log/worker.log 2>&1 &
 echo $! >var/run/worker.pid
 
+URL=${SITE_URL:-http://$HOST:$PORT}
+if [ "${DEV:-}" = 1 ]; then
+  SERVER="CKAN's development server (DEV=1; not for production)"
+else
+  SERVER="gunicorn $($BIN/python -c "import runpy; c = runpy.run_path('config/gunicorn.conf.py'); print('%d workers x %d threads' % (c['workers'], c['threads']))")"
+fi
 cat >&2 <<MSG
 
-  GovOpen 政府数据开放平台 is starting on ${SITE_URL:-http://$HOST:$PORT}
-  Jobs worker: var/log/worker.log · mail sink: var/mail/
+  GovOpen 政府数据开放平台 is starting on $URL
+  Server: $SERVER
+  Jobs worker: var/log/worker.log · mail sink: var/mail/ · access log: var/log/access.log
 
 MSG
 $BIN/ckan -c "$INI" govopen demo accounts >&2 || true
 echo $$ >var/run/web.pid
-exec $BIN/ckan -c "$INI" run -H "$HOST" -p "$PORT" --disable-reloader --threaded
+if [ "${DEV:-}" = 1 ]; then
+  exec $BIN/ckan -c "$INI" run -H "$HOST" -p "$PORT" --disable-reloader --threaded
+fi
+# Production server (issue 19): gunicorn, sized from the machine (config/gunicorn.conf.py);
+# `kill -HUP $(cat var/run/web.pid)` restarts its workers gracefully.
+export CKAN_INI="$PWD/$INI"
+WEB_ACCESS_LOG=${WEB_ACCESS_LOG:-var/log/access.log} \
+  exec $BIN/gunicorn -c config/gunicorn.conf.py ckanext.govopen.wsgi:application

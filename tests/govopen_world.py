@@ -157,6 +157,17 @@ def build_world(password: str = "Test-Passw0rd!") -> dict:
             "other": other, "password": password}
 
 
+def build_world_served() -> dict:
+    """:func:`build_world` with the ini's plugins loaded only while it builds (for a world
+    served by a live server in another process)."""
+    import ckan.plugins as plugins
+    plugins.load_all()
+    try:
+        return build_world()
+    finally:
+        plugins.unload_non_system_plugins()
+
+
 # ------------------------------------------------------------------ calling the world's app
 def headers(world: dict, role: str) -> dict:
     """The HTTP headers of ``role`` (an API token; none for anonymous)."""

@@ -8,6 +8,7 @@ and plugins as the test process.
 
     ini = write_child_ini(tmp, "e2e", base_ini, {"ckan.site_url": loopback_url(port)})
     server = start_server(ini, port, log_path)      # server.url, server.log, server.stop()
+    server = start_gunicorn(ini, port, log_path)    # the production server of `make run`
     worker = start_worker(ini, queue, log_path)     # .wait_ready(), .stop(), .kill(), .pss_mb()
 
 Imported as ``live`` by the tests (``tests/`` is on sys.path under pytest) and by
@@ -92,6 +93,8 @@ class _Process:
     """A ``ckan -c INI …`` child in its own session with its output in a log file;
     it can be started again after it stopped (the log is appended to)."""
 
+    executable = CKAN
+
     def __init__(self, args: list, log: str, env: Optional[Mapping[str, str]] = None):
         self.args, self.log = args, log
         self.env = env  # None: this process's environment
@@ -101,7 +104,7 @@ class _Process:
     def start(self):
         self._log_file = open(self.log, "a")
         # its own session: stop() signals its process group without touching ours
-        self.proc = subprocess.Popen([CKAN] + self.args, cwd=ROOT, stdout=self._log_file,
+        self.proc = subprocess.Popen([self.executable] + self.args, cwd=ROOT, stdout=self._log_file,
                                      stderr=subprocess.STDOUT,
                                      env=dict(os.environ if self.env is None else self.env),
                                      start_new_session=True)
@@ -182,8 +185,37 @@ class Server(_Process):
                 if not self.running() or time.time() > deadline:
                     self._log_file.flush()
                     self.stop()
-                    raise RuntimeError("ckan run did not start:\n" + self.log_tail())
+                    raise RuntimeError("the server did not start:\n" + self.log_tail())
                 time.sleep(0.5)
+
+
+GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+GUNICORN_CONF = os.path.join(ROOT, "config", "gunicorn.conf.py")
+WSGI_APP = "ckanext.govopen.wsgi:application"
+
+
+class GunicornServer(Server):
+    """The production server as `make run` starts it (scripts/run.sh): gunicorn with
+    config/gunicorn.conf.py and the project's WSGI entry, the ini in CKAN_INI;
+    ``workers``/``threads`` override the machine-sized defaults, the access log goes
+    to ``access_log``."""
+    executable = GUNICORN
+
+    def __init__(self, ini: str, port: int, log: str, workers: Optional[int] = None,
+                 threads: Optional[int] = None, access_log: str = "-"):
+        env = {"CKAN_INI": os.path.abspath(ini), "WEB_BIND": "127.0.0.1:%d" % port,
+               "WEB_ACCESS_LOG": access_log}
+        if workers:
+            env["WEB_WORKERS"] = str(workers)
+        if threads:
+            env["WEB_THREADS"] = str(threads)
+        _Process.__init__(self, ["-c", GUNICORN_CONF, WSGI_APP], log, env)
+        self.url = loopback_url(port)
+
+
+def start_gunicorn(ini: str, port: int, log: str, timeout: float = 90, **kw) -> GunicornServer:
+    """Start gunicorn like `make run` and wait until it answers."""
+    return GunicornServer(ini, port, log, **kw).start().wait_ready(timeout)
 
 
 class Worker(_Process):

@@ -40,13 +40,8 @@ def serve_world(request, tmp_path_factory):
     servers = []
 
     def serve(name, settings={}, threaded=False):
-        import ckan.plugins as plugins
-        from govopen_world import build_world
-        plugins.load_all()
-        try:
-            world = build_world()
-        finally:
-            plugins.unload_non_system_plugins()
+        from govopen_world import build_world_served
+        world = build_world_served()
         port = live.free_port()
         tmp = str(tmp_path_factory.mktemp(name))
         ini = live.write_child_ini(tmp, name, request.config.getoption("--ckan-ini"), {

@@ -281,6 +281,8 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         connect_signals()
         from .quota import install as install_quota  # issue 16: API quotas (flask-limiter)
         install_quota(app)
+        from .page_cache import install as install_page_cache  # issue 19: after the quota
+        install_page_cache(app, config)
         from .service_unavailable import install as install_unavailable  # issue 19: faults
         install_unavailable(app)
         return app
