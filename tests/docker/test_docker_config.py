@@ -102,7 +102,7 @@ def test_served_by_gunicorn_like_make_run():
     with open(os.path.join(ROOT, "scripts", "run.sh")) as f:
         run = f.read()
     app = "ckanext.govopen.wsgi:application"
-    assert re.search(r"exec gunicorn -c \S*config/gunicorn\.conf\.py %s" % re.escape(app), entry)
+    assert re.search(r'exec gunicorn -c "?\S*/config/gunicorn\.conf\.py"? %s' % re.escape(app), entry)
     assert re.search(r"gunicorn -c config/gunicorn\.conf\.py %s" % re.escape(app), run)
     assert "uwsgi" not in entry
     with open(os.path.join(ROOT, "docker", "Dockerfile")) as f:
