@@ -147,6 +147,17 @@ class Citizen(HttpUser):
                         name="citizen: dataset page")
 
 
+CACHE = {"hit": 0, "miss": 0, "none": 0}
+
+
+@events.request.add_listener
+def _count_cache(response=None, **kw):
+    """How the portal's anonymous page cache answered (X-GovOpen-Cache)."""
+    if response is not None and getattr(response, "headers", None) is not None:
+        CACHE[response.headers.get("X-GovOpen-Cache", "none")] = \
+            CACHE.get(response.headers.get("X-GovOpen-Cache", "none"), 0) + 1
+
+
 def pct(entry, p):
     return entry.get_response_time_percentile(p) if entry.num_requests else 0
 
@@ -187,6 +198,8 @@ def main():
     print("%-28s %9.1f %7.0f %7.0f %7.0f %7d" % (
         "total", t.num_requests / elapsed, pct(t, 0.5), pct(t, 0.95), pct(t, 0.99),
         t.num_failures))
+    print("page cache (X-GovOpen-Cache): %(hit)d hits, %(miss)d misses, %(none)d not cacheable "
+          "or no cache" % CACHE)
     for err in list(env.stats.errors.values())[:5]:
         print("error: %s %s ×%d: %s" % (err.method, err.name, err.occurrences, str(err.error)[:200]))
 

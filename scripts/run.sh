@@ -21,7 +21,8 @@ for name in worker web smtp; do
   pidfile=var/run/$name.pid
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     kill "$(cat "$pidfile")" 2>/dev/null || true
-    sleep 1
+    # gunicorn finishes its requests first (graceful_timeout): wait until it is gone
+    for _ in $(seq 40); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 1; done
   fi
   rm -f "$pidfile"
 done
