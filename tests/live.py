@@ -209,7 +209,8 @@ class GunicornServer(Server):
             env["WEB_WORKERS"] = str(workers)
         if threads:
             env["WEB_THREADS"] = str(threads)
-        _Process.__init__(self, ["-c", GUNICORN_CONF, WSGI_APP], log, env)
+        # _Process takes a whole environment (None: ours): ours plus these
+        _Process.__init__(self, ["-c", GUNICORN_CONF, WSGI_APP], log, {**os.environ, **env})
         self.url = loopback_url(port)
 
 
