@@ -483,6 +483,38 @@ def usage(days: List[str]) -> Dict[str, Dict[str, int]]:
     return out
 
 
+def calls_per_day(days: List[str]) -> Dict[str, Dict[str, int]]:
+    """{day: {package id | "": API calls}} for the scorecards (issue 18): calls per
+    dataset, and under "" the calls that named no dataset. One pipeline for all days;
+    Redis keeps a day about 13 months (``USAGE_TTL``); unreachable Redis → {}."""
+    try:
+        r = _redis()
+        pipe = r.pipeline()
+        for day in days:
+            pipe.hgetall(_usage_key(day))
+        answers = pipe.execute()
+    except Exception:
+        log.exception("API usage not readable")
+        return {}
+    out: Dict[str, Dict[str, int]] = {}
+    for day, fields in zip(days, answers):
+        per: Dict[str, int] = {}
+        total = named = 0
+        for f, value in (fields or {}).items():
+            f = f.decode() if isinstance(f, bytes) else f
+            parts = f.split(":")
+            if parts == ["total", "requests"]:
+                total = int(value)
+            elif parts[0] == "ds" and len(parts) == 3 and parts[2] == "requests":
+                per[parts[1]] = int(value)
+                named += int(value)
+        if total > named:
+            per[""] = total - named
+        if per:
+            out[day] = per
+    return out
+
+
 def usage_today(counters: List[dq.Counter]) -> Dict[str, dict]:
     """For a page: {measure: {"limit", "used"}} of the tightest counter per measure."""
     lim = limiter()

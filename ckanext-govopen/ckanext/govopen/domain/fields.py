@@ -333,6 +333,9 @@ ACTIONS: Mapping[str, Tuple[Param, ...]] = {
                            P("limit", "text", "条数", "Limit", max_length=CODE)),
     "govopen_audit_verify": (),
     "govopen_audit_anchor_list": (),
+    # issue 18: scorecards
+    "govopen_scorecard": (ORGANIZATION, P("period_start", "date", "统计期起", "Period start"),
+                          P("period_end", "date", "统计期止", "Period end")),
     # application keys and API usage
     "govopen_app_create": (P("title", "text", "应用名称", "Title", max_length=SHORT),
                            P("description", "text", "应用说明", "Description")),

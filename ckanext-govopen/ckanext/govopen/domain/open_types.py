@@ -514,6 +514,69 @@ def portal_role(actor: Actor) -> str:
     return PORTAL_PUBLIC
 
 
+# ==================================================================== oversight (issue 18)
+# Scorecards and annual reports: the competent authority sees every department; a
+# department's admin (its head) sees its own department and the jurisdiction's totals;
+# nobody else (editors and members included) sees a scorecard. A published annual
+# report is public; a draft is its department's admins' and the authority's.
+_REASONS.update({
+    "scorecard_authority": ("主管部门可查看全部部门的评估。",
+                            "The competent authority may see every department's scorecard."),
+    "scorecard_department": ("部门管理员可查看本部门的评估和全辖区合计。",
+                             "A department's admin may see its own scorecard and the jurisdiction's totals."),
+    "scorecard_login": ("请先登录。部门评估仅对主管部门和部门管理员开放。",
+                        "Log in first: scorecards are for the competent authority and department admins."),
+    "scorecard_denied": ("部门评估仅对主管部门和部门管理员开放。",
+                         "Scorecards are for the competent authority and department admins only."),
+    "scorecard_other_department": ("部门管理员只能查看本部门的评估。",
+                                   "A department's admin may see only its own department's scorecard."),
+    "report_published": ("已发布的年度报告向社会公开。", "A published annual report is public."),
+    "report_compilation": ("全辖区年度报告由主管部门汇编。",
+                           "The jurisdiction's annual report is compiled by the competent authority."),
+})
+
+
+def admin_departments(actor: Actor) -> frozenset:
+    """The departments whose admin (head) the actor is."""
+    return frozenset(o for o, c in (actor.org_capacities or {}).items() if o and c == "admin")
+
+
+def may_see_scorecard(actor: Actor, org_id: Optional[str] = None) -> Decision:
+    """Whether ``actor`` may see the scorecard of ``org_id`` (None: the cards it may
+    see, with the jurisdiction's totals)."""
+    if actor.sysadmin:
+        return _d(True, "scorecard_authority")
+    if actor.anonymous:
+        return _d(False, "scorecard_login")
+    mine = admin_departments(actor)
+    if not mine:
+        return _d(False, "scorecard_denied")
+    if org_id is not None and org_id not in mine:
+        return _d(False, "scorecard_other_department")
+    return _d(True, "scorecard_department")
+
+
+def scorecard_departments(actor: Actor) -> Optional[frozenset]:
+    """The departments whose cards the actor sees: None = every one (the authority)."""
+    return None if actor.sysadmin else admin_departments(actor)
+
+
+def may_edit_report(actor: Actor, org_id: Optional[str]) -> Decision:
+    """Generate, edit the narrative of, or publish the annual report of ``org_id``
+    (None: the jurisdiction's compilation, the authority's alone)."""
+    if actor.sysadmin:
+        return _d(True, "scorecard_authority")
+    if org_id is None:
+        return _d(False, "report_compilation" if not actor.anonymous else "scorecard_login")
+    return may_see_scorecard(actor, org_id)
+
+
+def may_see_report(actor: Actor, org_id: Optional[str], published: bool) -> Decision:
+    if published:
+        return _d(True, "report_published")
+    return may_edit_report(actor, org_id)
+
+
 def may_see_publication(actor: Actor, dataset: Dataset) -> Decision:
     """Job state, report and review: the department (any member) and the authority."""
     if role_of(actor, dataset) in (ROLE_AUTHORITY, ROLE_DEPARTMENT):

@@ -10,7 +10,7 @@ from .calendar import CalendarDay, CalendarYear  # noqa: F401
 from .demand import Demand, DemandRequester, DemandEvent  # noqa: F401  (issue 8)
 from .publication import Publication, PublicationPolicy, PublicationEvent  # noqa: F401  (issue 7)
 from .audit import AuditRow, AuditHead, AuditAnchor  # noqa: F401  (issue 18)
-from .usage import DatasetUsage  # noqa: F401  (issue 14)
+from .usage import DatasetUsage, DatasetUsageDay  # noqa: F401  (issue 14; per day: issue 18)
 from .apps import App  # noqa: F401  (issue 16: application keys)
 
 
@@ -21,4 +21,4 @@ def govopen_tables():
             Demand.__table__, DemandRequester.__table__, DemandEvent.__table__,
             Publication.__table__, PublicationPolicy.__table__, PublicationEvent.__table__,
             AuditRow.__table__, AuditHead.__table__, AuditAnchor.__table__,
-            DatasetUsage.__table__, App.__table__]
+            DatasetUsage.__table__, App.__table__, DatasetUsageDay.__table__]

@@ -7,7 +7,7 @@ import datetime as _dt
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from sqlalchemy import BigInteger, Column, DateTime, UnicodeText, text
+from sqlalchemy import BigInteger, Column, Date, DateTime, UnicodeText, text
 
 
 class DatasetUsage(tk.BaseModel):
@@ -18,6 +18,23 @@ class DatasetUsage(tk.BaseModel):
     downloads = Column(BigInteger, nullable=False, default=0)
     updated = Column(DateTime, nullable=False, default=_dt.datetime.utcnow)
 
+
+class DatasetUsageDay(tk.BaseModel):
+    """Views and downloads per dataset and local day (Asia/Shanghai), for the scorecards'
+    periods and monthly trends (issue 18); the totals above stay for the home page."""
+    __tablename__ = "govopen_dataset_usage_day"
+
+    package_id = Column(UnicodeText, primary_key=True)
+    day = Column(Date, primary_key=True)
+    views = Column(BigInteger, nullable=False, default=0)
+    downloads = Column(BigInteger, nullable=False, default=0)
+
+
+_UPSERT_DAY = text(
+    "INSERT INTO govopen_dataset_usage_day (package_id, day, views, downloads) "
+    "VALUES (:p, (now() at time zone 'Asia/Shanghai')::date, :v, :d) "
+    "ON CONFLICT (package_id, day) DO UPDATE SET views = govopen_dataset_usage_day.views + :v, "
+    "downloads = govopen_dataset_usage_day.downloads + :d")
 
 _UPSERT = {
     "views": text("INSERT INTO govopen_dataset_usage (package_id, views, downloads, updated) "
@@ -41,6 +58,8 @@ def count(package_id: str, what: str) -> None:
     """Add one view or download of ``package_id`` (what: 'views' | 'downloads')."""
     with model.meta.engine.begin() as conn:
         downloads = conn.execute(_UPSERT[what], {"p": package_id}).scalar()
+        conn.execute(_UPSERT_DAY, {"p": package_id, "v": int(what == "views"),
+                                   "d": int(what == "downloads")})
         if what == "downloads":
             try:
                 with conn.begin_nested():  # no index table (another search backend): counts stay

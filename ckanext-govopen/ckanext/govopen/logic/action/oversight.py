@@ -4,8 +4,19 @@ authority only (``logic/auth/audit.py``):
   govopen_audit_list         {event?, subject?, limit?}  newest first
   govopen_audit_anchor_list  {}                          the stored anchors, newest first
   govopen_audit_verify       {}                          {ok, rows, head_id, head_hash, broken}
+
+and of the department scorecards (the authority: every department; a department's
+admin: its own and the jurisdiction's totals; ``open_types.may_see_scorecard``):
+
+  govopen_scorecard          {organization?, period_start?, period_end?}
+                             → {period, scope, departments: [card], total: card}
+
+The action only gathers rows (catalog entries, requests, demands, downloads per
+day, API calls per day); every figure is ``domain/scorecard.py``'s.
 """
 from __future__ import annotations
+
+import datetime as dt
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -65,5 +76,158 @@ def govopen_audit_verify(context, data_dict):
     return audit.result_dict(audit.verify(), en=glue.is_en())
 
 
+# ------------------------------------------------------------------ scorecards
+def _utc_bound(day: dt.date, tz: str) -> dt.datetime:
+    """The start of local ``day`` as a naive UTC datetime (how CKAN stores times)."""
+    from zoneinfo import ZoneInfo
+    local = dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(tz))
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _local_day(ts, tz: str):
+    from ...domain import workdays
+    if ts is None:
+        return None
+    return workdays.to_local_date(ts.replace(tzinfo=dt.timezone.utc) if ts.tzinfo is None else ts, tz)
+
+
+def _aware(ts):
+    return ts.replace(tzinfo=dt.timezone.utc) if ts is not None and ts.tzinfo is None else ts
+
+
+def _entries(until: dt.datetime, tz: str):
+    from ...domain import scorecard as sc
+    pkgs = (model.Session.query(model.Package.id, model.Package.owner_org, model.Package.private,
+                                model.Package.metadata_created)
+            .filter(model.Package.state == "active").filter(model.Package.type == "dataset")
+            .filter(model.Package.metadata_created < until).all())
+    ids = [p.id for p in pkgs]
+    extras, resources = {}, {}
+    keys = ("open_type", "legal_basis", "open_conditions", "update_cycle", "last_data_update")
+    for chunk in range(0, len(ids), 1000):
+        part = ids[chunk:chunk + 1000]
+        for pid, key, value in (model.Session.query(model.PackageExtra.package_id, model.PackageExtra.key,
+                                                    model.PackageExtra.value)
+                                .filter(model.PackageExtra.package_id.in_(part))
+                                .filter(model.PackageExtra.key.in_(keys))
+                                .filter(model.PackageExtra.state == "active")):
+            extras.setdefault(pid, {})[key] = value
+        for r in (model.Session.query(model.Resource).filter(model.Resource.package_id.in_(part))
+                  .filter(model.Resource.state == "active")):
+            ex = r.extras or {}
+            resources.setdefault(r.package_id, []).append(sc.Resource(
+                r.format or "", tk.asbool(ex.get("datastore_active")),
+                r.last_modified.isoformat() if r.last_modified else None,
+                r.created.isoformat() if r.created else None))
+    out = []
+    for p in pkgs:
+        e = extras.get(p.id, {})
+        out.append(sc.Entry(p.id, p.owner_org, e.get("open_type"), _local_day(p.metadata_created, tz),
+                            bool(p.private), e.get("legal_basis") or "", e.get("open_conditions") or "",
+                            e.get("update_cycle") or None, e.get("last_data_update") or None,
+                            tuple(resources.get(p.id, ()))))
+    return out
+
+
+def _requests(until: dt.datetime):
+    from ...domain import scorecard as sc
+    from ...model import Request
+    out = []
+    for r in model.Session.query(Request).filter(Request.received_at < until):
+        org = r.department_id
+        if r.kind == "reconsideration":  # counts for the department whose answer it reconsiders
+            org = (r.fields or {}).get("original_department_id") or org
+        out.append(sc.Req(r.id, r.kind, org, _aware(r.received_at), r.due_date, r.state,
+                          _aware(r.decided_at)))
+    return out
+
+
+def _demands(until: dt.datetime):
+    from ...domain import scorecard as sc
+    from ...model import Demand, Request
+    out = []
+    rows = (model.Session.query(Demand, Request)
+            .outerjoin(Request, Request.id == Demand.review_request_id)
+            .filter(Demand.created < until))
+    for d, review in rows:
+        decided = review.decided_at if review is not None and review.state in sc.FINAL else None
+        out.append(sc.Demand(d.id, d.department_id, _aware(d.created),
+                             _aware(review.received_at) if review is not None else None, _aware(decided)))
+    return out
+
+
+def _usage(period, tz: str):
+    """Downloads (``govopen_dataset_usage_day``) and API calls (Redis, ``quota.calls_per_day``)
+    per department and day of the period."""
+    from ... import quota
+    from ...domain import scorecard as sc
+    from ...model import DatasetUsageDay
+    owner = dict(model.Session.query(model.Package.id, model.Package.owner_org))
+    per = {}
+    for row in (model.Session.query(DatasetUsageDay.package_id, DatasetUsageDay.day, DatasetUsageDay.downloads)
+                .filter(DatasetUsageDay.day >= period.start).filter(DatasetUsageDay.day <= period.end)):
+        key = (owner.get(row.package_id), row.day)
+        per[key] = per.get(key, (0, 0))
+        per[key] = (per[key][0] + int(row.downloads), per[key][1])
+    days, day = [], period.start
+    while day <= period.end:
+        days.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    for day_text, calls in quota.calls_per_day(days).items():
+        d = dt.date.fromisoformat(day_text)
+        for pid, n in calls.items():
+            key = (owner.get(pid) if pid else None, d)
+            got = per.get(key, (0, 0))
+            per[key] = (got[0], got[1] + n)
+    return [sc.Usage(org, d, dl, api) for (org, d), (dl, api) in per.items()]
+
+
+def scorecard_for(context, data_dict) -> dict:
+    """The scorecard as ``context``'s user may see it (after ``check_access``)."""
+    from ...domain import open_types as ot
+    from ...domain import scorecard as sc
+    from .. import access
+    tz = glue.tz()
+    try:
+        period = sc.parse_period(data_dict.get("period_start"), data_dict.get("period_end"), glue.today_local())
+    except sc.PeriodError as e:
+        raise tk.ValidationError({e.field: [e.message("en" if glue.is_en() else "zh")]})
+    org = _organization(data_dict)
+    seen = ot.scorecard_departments(access.actor_from_context(context))
+    q = (model.Session.query(model.Group).filter(model.Group.is_organization == True)  # noqa: E712
+         .filter(model.Group.state == "active"))
+    groups = [g for g in q.order_by(model.Group.title, model.Group.name)
+              if (seen is None or g.id in seen) and (org is None or g.id == org.id)]
+    until = _utc_bound(period.end + dt.timedelta(days=1), tz)
+    rows = sc.Rows(_entries(until, tz), _requests(until), _demands(until), _usage(period, tz))
+    out = sc.compute(rows, period, [(g.id, g.name, g.title or g.name) for g in groups], glue.calendar(), tz)
+    out["scope"] = "all" if seen is None else "department"
+    out["total"]["organization_title"] = _t("全辖区合计", "Jurisdiction total")
+    return out
+
+
+def _organization(data_dict):
+    ref = (data_dict.get("organization") or "").strip() if isinstance(data_dict.get("organization"), str) \
+        else data_dict.get("organization")
+    if not ref:
+        return None
+    g = model.Group.get(ref)
+    if g is None or not g.is_organization or g.state != "active":
+        raise tk.ObjectNotFound(_t("部门不存在", "Department not found"))
+    return g
+
+
+@tk.side_effect_free
+def govopen_scorecard(context, data_dict):
+    """Per department and in total: catalog, legal basis, update duty, machine-readable
+    share, data API coverage, reply timeliness per request kind, demands,
+    reconsiderations, downloads and API calls, with monthly trends
+    (``domain/scorecard.py`` says how each figure is computed)."""
+    org = _organization(data_dict)
+    tk.check_access("govopen_scorecard", context, {"organization": org.id if org else None})
+    return scorecard_for(context, data_dict)
+
+
 def get_actions():
-    return {f.__name__: f for f in (govopen_audit_list, govopen_audit_anchor_list, govopen_audit_verify)}
+    return {f.__name__: f for f in (govopen_audit_list, govopen_audit_anchor_list, govopen_audit_verify,
+                                    govopen_scorecard)}

@@ -11,6 +11,18 @@ def _authority_only(context, data_dict):
             else "仅主管部门可查看审计记录"}
 
 
+@tk.auth_allow_anonymous_access  # so a visitor gets the policy's reason, not CKAN's
+def govopen_scorecard(context, data_dict):
+    """The authority, or a department's admin for its own department (the policy:
+    ``open_types.may_see_scorecard``)."""
+    from ...domain import open_types as ot
+    from .. import access
+    decision = ot.may_see_scorecard(access.actor_from_context(context), (data_dict or {}).get("organization"))
+    return {"success": decision.allowed, "msg": access.lang_message(decision)}
+
+
 def get_auth_functions():
-    return {name: _authority_only for name in (
+    out = {name: _authority_only for name in (
         "govopen_audit_list", "govopen_audit_anchor_list", "govopen_audit_verify")}
+    out["govopen_scorecard"] = govopen_scorecard
+    return out
