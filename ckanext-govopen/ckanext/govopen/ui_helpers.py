@@ -90,12 +90,19 @@ def _user_menu():
                                url("govopen_requests.org_requests", id=department["name"])))
         items.append(_item("overdue", _("Overdue updates"), url("govopen.dashboard"),
                            _count("govopen_overdue_list", {}), alert=True))
+        # issue 18: scorecards — the authority's for every department, a head's for its own
+        if role != ot.PORTAL_AUTHORITY:
+            heads = [o for o in orgs if ot.may_see_scorecard(actor, o.id).allowed]
+            if heads:
+                items.append(_item("scorecard", _("Department scorecard"),
+                                   url("govopen_oversight.scorecards", organization=heads[0].name)))
         if role == ot.PORTAL_AUTHORITY:
             items += [
                 _item("reconsideration", _("Reconsiderations"), url("govopen_demand.oversight"),
                       _count("govopen_request_list", {"scope": "department", "kind": "reconsideration",
                                                       "open_only": True}), alert=True),
                 _item("stats", _("Statistics"), url("govopen_requests.stats")),
+                _item("scorecards", _("Scorecards"), url("govopen_oversight.scorecards")),
                 _item("calendar", _("Working-day calendar"), url("govopen_requests.calendar_admin")),
             ]
     return {"role": role, "items": items, "notifications": notes, "department": department}

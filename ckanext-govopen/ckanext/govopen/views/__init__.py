@@ -8,5 +8,6 @@ def get_blueprints():
     from .verification import blueprint as verification_bp  # issue 12: verified requesters
     from .i18n_alias import blueprint as i18n_bp  # /api/i18n/zh_Hans-CN (CKAN client.js)
     from .ui import blueprint as ui_bp  # issue 14: the review queue
-    return [catalog_bp, demand_bp, verification_bp, i18n_bp, ui_bp]
+    from .oversight import blueprint as oversight_bp  # issue 18: scorecards, reports, /stats
+    return [catalog_bp, demand_bp, verification_bp, i18n_bp, ui_bp, oversight_bp]
 
