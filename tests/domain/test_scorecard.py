@@ -138,3 +138,10 @@ def test_period_parsing():
             sc.parse_period(start, end, today)
         assert (e.value.field, e.value.code) == (field, code)
         assert e.value.message("zh") and e.value.message("en") != e.value.message("zh")
+
+
+def test_report_digest_changes_with_any_part():
+    base = sc.report_digest(2025, "d", {"a": 1}, "文字", "2026-01-20T08:00:00")
+    assert len(base) == 64 and base == sc.report_digest(2025, "d", {"a": 1}, "文字", "2026-01-20T08:00:00")
+    assert base != sc.report_digest(2025, "d", {"a": 2}, "文字", "2026-01-20T08:00:00")
+    assert base != sc.report_digest(2025, "d", {"a": 1}, "文字。", "2026-01-20T08:00:00")

@@ -336,6 +336,11 @@ ACTIONS: Mapping[str, Tuple[Param, ...]] = {
     # issue 18: scorecards
     "govopen_scorecard": (ORGANIZATION, P("period_start", "date", "统计期起", "Period start"),
                           P("period_end", "date", "统计期止", "Period end")),
+    "govopen_annual_report_generate": (P("year", "int", "年度", "Year", minimum=1900, maximum=2200), ORGANIZATION),
+    "govopen_annual_report_show": (P("year", "int", "年度", "Year", minimum=1900, maximum=2200), ORGANIZATION),
+    "govopen_annual_report_publish": (P("year", "int", "年度", "Year", minimum=1900, maximum=2200), ORGANIZATION),
+    "govopen_annual_report_update": (P("year", "int", "年度", "Year", minimum=1900, maximum=2200), ORGANIZATION,
+                                     P("narrative", "text", "情况说明", "Narrative", max_length=20000)),
     # application keys and API usage
     "govopen_app_create": (P("title", "text", "应用名称", "Title", max_length=SHORT),
                            P("description", "text", "应用说明", "Description")),

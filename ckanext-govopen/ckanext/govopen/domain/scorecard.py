@@ -476,3 +476,49 @@ LAYERS = (
                              ("requests", "application", "on_time_rate"),
                              ("demands", "received"), ("demands", "answered"))),
 )
+
+
+# ------------------------------------------------------------------ annual report
+def report_digest(year: int, organization: Optional[str], figures: Mapping, narrative: str,
+                  published_at: str) -> str:
+    """SHA-256 of a published report: the sorted-key compact UTF-8 JSON of its year,
+    department (None: the jurisdiction), figures, narrative and publication time — what
+    the audit chain records, so a later change of any of them shows."""
+    import hashlib
+    import json
+    doc = {"year": year, "organization": organization, "figures": figures,
+           "narrative": narrative, "published_at": published_at}
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FIGURE_LABELS = {
+    "catalog.legal_basis.rate": ("开放依据完整率", "Legal basis complete"),
+    "catalog.data_api.rate": ("数据接口覆盖率", "Data API coverage"),
+    "catalog.machine_readable.rate": ("可机读比例", "Machine-readable share"),
+    "catalog.entries": ("目录数", "Catalog entries"),
+    "catalog.open_share": ("开放比例", "Open share"),
+    "catalog.update.rate": ("按期更新率", "Updated on time"),
+    "usage.downloads": ("下载次数", "Downloads"),
+    "usage.api_calls": ("接口调用次数", "API calls"),
+    "requests.application.received": ("收到数据申请", "Applications received"),
+    "requests.application.on_time_rate": ("数据申请按期答复率", "Applications answered on time"),
+    "demands.received": ("收到需求", "Demands received"),
+    "demands.answered": ("已答复需求", "Demands answered"),
+}
+
+
+def layer_rows(card: Mapping, lang: str = "zh") -> List[dict]:
+    """The card's figures along the 开放数林 layers:
+    [{layer, title, figures: [{path, label, value, rate}]}]."""
+    en = lang.startswith("en")
+    out = []
+    for key, zh_title, en_title, paths in LAYERS:
+        figures = []
+        for p in paths:
+            name = ".".join(p)
+            label = FIGURE_LABELS[name]
+            figures.append({"path": name, "label": label[1] if en else label[0], "value": _dig(card, p),
+                            "rate": name.endswith(("rate", "share"))})
+        out.append({"layer": key, "title": en_title if en else zh_title, "figures": figures})
+    return out

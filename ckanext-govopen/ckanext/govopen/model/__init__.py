@@ -12,6 +12,7 @@ from .publication import Publication, PublicationPolicy, PublicationEvent  # noq
 from .audit import AuditRow, AuditHead, AuditAnchor  # noqa: F401  (issue 18)
 from .usage import DatasetUsage, DatasetUsageDay  # noqa: F401  (issue 14; per day: issue 18)
 from .apps import App  # noqa: F401  (issue 16: application keys)
+from .annual_report import AnnualReport  # noqa: F401  (issue 18)
 
 
 def govopen_tables():
@@ -21,4 +22,5 @@ def govopen_tables():
             Demand.__table__, DemandRequester.__table__, DemandEvent.__table__,
             Publication.__table__, PublicationPolicy.__table__, PublicationEvent.__table__,
             AuditRow.__table__, AuditHead.__table__, AuditAnchor.__table__,
-            DatasetUsage.__table__, App.__table__, DatasetUsageDay.__table__]
+            DatasetUsage.__table__, App.__table__, DatasetUsageDay.__table__,
+            AnnualReport.__table__]

@@ -114,3 +114,77 @@ def scorecards_csv():
     rows = sc.csv_rows(result, result["total"]["organization_title"])
     return csv_export.csv_response(rows, [c for c, _p in sc.CSV_COLUMNS], "scorecards-%s-%s.csv" % (
         result["period"]["start"], result["period"]["end"]))
+
+
+# ------------------------------------------------------------------ annual reports
+def _report_params(year):
+    org = (request.values.get("organization") or "").strip() or None
+    return {"year": year, "organization": org}
+
+
+def _check_edit(params) -> bool:
+    """Whether the current user may generate / edit / publish this report (asked of the
+    auth function, i.e. the policy)."""
+    import ckan.model as model
+    org = model.Group.get(params["organization"]) if params["organization"] else None
+    if params["organization"] and org is None:
+        return False
+    try:
+        return tk.check_access("govopen_annual_report_generate", _context(),
+                               {"organization": org.id if org else None})
+    except tk.NotAuthorized:
+        return False
+
+
+@blueprint.route("/oversight/reports/<int:year>")
+def report(year):
+    params = _report_params(year)
+    may_edit = _logged_in() and _check_edit(params)
+    try:
+        rep = tk.get_action("govopen_annual_report_show")(_context(), params)
+    except tk.ObjectNotFound as e:
+        if not may_edit:
+            return tk.abort(404, _error_text(e))
+        rep = None
+    except tk.NotAuthorized as e:
+        return tk.abort(403, _error_text(e))
+    except tk.ValidationError as e:
+        return tk.abort(404, _error_text(e))
+    layers = []
+    if rep:
+        lang = "en" if (tk.h.lang() or "").startswith("en") else "zh"
+        cards = rep["figures"]["departments"] + [rep["figures"]["total"]]
+        layers = [(c["organization_title"], sc.layer_rows(c, lang)) for c in cards]
+    return tk.render("govopen/oversight/report.html", extra_vars={
+        "year": year, "params": params, "report": rep, "may_edit": may_edit,
+        "charts": charts(rep["figures"]) if rep else None, "layers": layers, "kinds": sc.KINDS,
+        "kind_label": kind_label})
+
+
+def _report_post(year, action, extra=None):
+    if not _logged_in():
+        return tk.redirect_to(tk.url_for("user.login"))
+    params = _report_params(year)
+    try:
+        tk.get_action(action)(_context(), dict(params, **(extra or {})))
+    except tk.NotAuthorized as e:
+        return tk.abort(403, _error_text(e))
+    except (tk.ValidationError, tk.ObjectNotFound) as e:
+        tk.h.flash_error(_error_text(e))
+    return tk.redirect_to(tk.url_for("govopen_oversight.report", year=year,
+                                     organization=params["organization"]))
+
+
+@blueprint.route("/oversight/reports/<int:year>/generate", methods=["POST"])
+def report_generate(year):
+    return _report_post(year, "govopen_annual_report_generate")
+
+
+@blueprint.route("/oversight/reports/<int:year>/narrative", methods=["POST"])
+def report_narrative(year):
+    return _report_post(year, "govopen_annual_report_update", {"narrative": request.form.get("narrative") or ""})
+
+
+@blueprint.route("/oversight/reports/<int:year>/publish", methods=["POST"])
+def report_publish(year):
+    return _report_post(year, "govopen_annual_report_publish")

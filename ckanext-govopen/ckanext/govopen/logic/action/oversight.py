@@ -228,6 +228,125 @@ def govopen_scorecard(context, data_dict):
     return scorecard_for(context, data_dict)
 
 
+# ------------------------------------------------------------------ annual reports
+def _year(data_dict) -> int:
+    try:
+        year = int(str(data_dict.get("year") or "").strip())
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= glue.today_local().year:
+        raise tk.ValidationError({"year": [_t("年度应为 2000 年至今年之间的年份",
+                                              "Give a year from 2000 to this year")]})
+    return year
+
+
+def _report_row(year: int, org):
+    from ...model import AnnualReport
+    return (model.Session.query(AnnualReport).filter(AnnualReport.year == year)
+            .filter(AnnualReport.organization_id == (org.id if org else "")).first())
+
+
+def _report_dict(row, org) -> dict:
+    return {"id": row.id, "year": row.year, "organization": org.name if org else None,
+            "organization_title": (org.title or org.name) if org else _t("全辖区", "Jurisdiction"),
+            "state": row.state, "figures": row.figures, "narrative": row.narrative,
+            "generated_at": row.generated_at.isoformat() if row.generated_at else None,
+            "published_at": row.published_at.isoformat() if row.published_at else None,
+            "sha256": row.sha256}
+
+
+def _user_id(context):
+    u = model.User.get(context.get("user") or "")
+    return u.id if u else None
+
+
+def _refuse_published(row):
+    if row is not None and row.state == "published":
+        raise tk.ValidationError({"year": [_t("该年度报告已发布，内容已固定，不能再修改",
+                                              "This annual report is published and frozen; it cannot change")]})
+
+
+def _report_figures(context, year: int, org) -> dict:
+    """The scorecard for the calendar year, as the caller sees it (the report's figures:
+    never typed in)."""
+    return scorecard_for(context, {"organization": org.name if org else None,
+                                   "period_start": "%d-01-01" % year, "period_end": "%d-12-31" % year})
+
+
+def govopen_annual_report_generate(context, data_dict):
+    """Generate (or refresh) the draft annual report of ``year``: a department's own
+    (``organization``) or the authority's compilation (none). Figures come from
+    ``govopen_scorecard`` for that year; an existing narrative is kept."""
+    from ...model import AnnualReport
+    year, org = _year(data_dict), _organization(data_dict)
+    tk.check_access("govopen_annual_report_generate", context, {"organization": org.id if org else None})
+    row = _report_row(year, org)
+    _refuse_published(row)
+    figures = _report_figures(context, year, org)
+    if row is None:
+        row = AnnualReport(year=year, organization_id=org.id if org else "", state="draft", narrative="")
+        model.Session.add(row)
+    row.figures = figures
+    row.generated_at = dt.datetime.utcnow()
+    row.generated_by = _user_id(context)
+    model.Session.flush()
+    audit.record(model.Session, row.generated_by, "annual_report.generated", row.id,
+                 {"year": year, "organization": org.name if org else None})
+    model.Session.commit()
+    return _report_dict(row, org)
+
+
+def _draft_to_change(action, context, data_dict):
+    """(year, org, row) of the draft ``action`` changes, after its access check."""
+    year, org = _year(data_dict), _organization(data_dict)
+    tk.check_access(action, context, {"organization": org.id if org else None})
+    row = _report_row(year, org)
+    if row is None:
+        raise tk.ObjectNotFound(_t("该年度报告尚未生成", "This annual report has not been generated yet"))
+    _refuse_published(row)
+    return year, org, row
+
+
+def govopen_annual_report_update(context, data_dict):
+    """The department's narrative of its draft report (``narrative``)."""
+    _year_, org, row = _draft_to_change("govopen_annual_report_update", context, data_dict)
+    row.narrative = (data_dict.get("narrative") or "").strip()
+    model.Session.commit()
+    return _report_dict(row, org)
+
+
+@tk.side_effect_free
+def govopen_annual_report_show(context, data_dict):
+    """→ {state: draft|published, figures, narrative, published_at, sha256, …}. A
+    published report is public; a draft is its department's admins' and the authority's."""
+    year, org = _year(data_dict), _organization(data_dict)
+    row = _report_row(year, org)
+    tk.check_access("govopen_annual_report_show", context, {
+        "organization": org.id if org else None, "published": row is not None and row.state == "published"})
+    if row is None:
+        raise tk.ObjectNotFound(_t("该年度报告尚未生成", "This annual report has not been generated yet"))
+    return _report_dict(row, org)
+
+
+def govopen_annual_report_publish(context, data_dict):
+    """Publish the draft: frozen from now on; its SHA-256 goes into the audit chain."""
+    from ...domain import scorecard as sc
+    year, org, row = _draft_to_change("govopen_annual_report_publish", context, data_dict)
+    row.state = "published"
+    row.published_at = dt.datetime.utcnow().replace(microsecond=0)
+    row.published_by = _user_id(context)
+    row.sha256 = sc.report_digest(year, org.name if org else None, row.figures, row.narrative,
+                                  row.published_at.isoformat())
+    model.Session.flush()
+    audit.record(model.Session, row.published_by, "annual_report.published", row.id,
+                 {"year": year, "organization": org.name if org else None, "sha256": row.sha256,
+                  "published_at": row.published_at.isoformat()})
+    model.Session.commit()
+    return _report_dict(row, org)
+
+
 def get_actions():
     return {f.__name__: f for f in (govopen_audit_list, govopen_audit_anchor_list, govopen_audit_verify,
-                                    govopen_scorecard)}
+                                    govopen_scorecard, govopen_annual_report_generate,
+                                    govopen_annual_report_update, govopen_annual_report_show,
+                                    govopen_annual_report_publish)}
