@@ -145,3 +145,16 @@ def test_report_digest_changes_with_any_part():
     assert len(base) == 64 and base == sc.report_digest(2025, "d", {"a": 1}, "文字", "2026-01-20T08:00:00")
     assert base != sc.report_digest(2025, "d", {"a": 2}, "文字", "2026-01-20T08:00:00")
     assert base != sc.report_digest(2025, "d", {"a": 1}, "文字。", "2026-01-20T08:00:00")
+
+
+def test_public_stats_rank_the_most_used_and_keep_reply_times_per_department():
+    rows = sc.Rows(entries=[sc.Entry("a", "o1", "unconditional", dt.date(2025, 1, 1)),
+                            sc.Entry("b", "o1", "not_open", dt.date(2025, 1, 1), legal_basis="x")],
+                   requests=[req(state="approved", done=at(2025, 3, 10))],
+                   usage=[sc.Usage("o1", dt.date(2025, 3, 1), 3, 4)])
+    out = sc.public_stats(rows, {"a": (3, 4), "b": (0, 9), "c": (0, 0)}, PERIOD, [("o1", "d1", "一局")], CAL, TZ)
+    assert [u["package_id"] for u in out["most_used"]] == ["b", "a"]      # 9 > 7; unused left out
+    assert out["usage"] == {"downloads": 3, "api_calls": 4}
+    assert out["catalog"]["open_share"] == 0.5
+    assert out["departments"][0]["median_days"] == 5 and out["departments"][0]["organization"] == "d1"
+    assert set(out["departments"][0]) >= {"received", "p90_days", "on_time_rate", "entries", "open_share"}

@@ -336,6 +336,8 @@ ACTIONS: Mapping[str, Tuple[Param, ...]] = {
     # issue 18: scorecards
     "govopen_scorecard": (ORGANIZATION, P("period_start", "date", "统计期起", "Period start"),
                           P("period_end", "date", "统计期止", "Period end")),
+    "govopen_public_stats": (P("period_start", "date", "统计期起", "Period start"),
+                             P("period_end", "date", "统计期止", "Period end")),
     "govopen_annual_report_generate": (P("year", "int", "年度", "Year", minimum=1900, maximum=2200), ORGANIZATION),
     "govopen_annual_report_show": (P("year", "int", "年度", "Year", minimum=1900, maximum=2200), ORGANIZATION),
     "govopen_annual_report_publish": (P("year", "int", "年度", "Year", minimum=1900, maximum=2200), ORGANIZATION),

@@ -522,3 +522,34 @@ def layer_rows(card: Mapping, lang: str = "zh") -> List[dict]:
                             "rate": name.endswith(("rate", "share"))})
         out.append({"layer": key, "title": en_title if en else zh_title, "figures": figures})
     return out
+
+
+# ------------------------------------------------------------------ public statistics
+def public_stats(rows: Rows, per_package: Mapping[str, Tuple[int, int]], period: Period,
+                 departments: Sequence[Tuple[str, str, str]], cal, tz: str = workdays.DEFAULT_TZ,
+                 top: int = 10) -> dict:
+    """What the public ``/stats`` page shows, from PUBLIC rows only (the caller gives
+    public entries and the usage of datasets anyone may see): downloads and API calls
+    (in total and by month), the most used datasets (``per_package``: id →
+    (downloads, api calls); ranked by their sum), reply times to applications by
+    department, the share of the catalog that is open."""
+    full = compute(rows, period, departments, cal, tz)
+    ranked = sorted(per_package.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))
+    used = [{"package_id": pid, "downloads": dl, "api_calls": api}
+            for pid, (dl, api) in ranked if dl + api > 0][:top]
+
+    def reply(c):
+        a = c["requests"]["application"]
+        return {"received": a["received"], "decided": a["decided"], "median_days": a["median_days"],
+                "p90_days": a["p90_days"], "on_time_rate": a["on_time_rate"]}
+    return {
+        "period": full["period"],
+        "usage": full["total"]["usage"],
+        "months": [{"month": m["month"], "downloads": m["downloads"], "api_calls": m["api_calls"]}
+                   for m in full["total"]["months"]],
+        "most_used": used,
+        "catalog": {k: full["total"]["catalog"][k] for k in ("entries", "by_open_type", "open_share")},
+        "departments": [dict(reply(c), organization=c["organization"], organization_title=c["organization_title"],
+                             entries=c["catalog"]["entries"], open_share=c["catalog"]["open_share"])
+                        for c in full["departments"]],
+    }

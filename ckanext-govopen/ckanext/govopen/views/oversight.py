@@ -188,3 +188,37 @@ def report_narrative(year):
 @blueprint.route("/oversight/reports/<int:year>/publish", methods=["POST"])
 def report_publish(year):
     return _report_post(year, "govopen_annual_report_publish")
+
+
+# ------------------------------------------------------------------ public /stats
+def public_charts(stats) -> dict:
+    _ = tk._
+    months = stats["months"]
+    deps = stats["departments"]
+    by_type = stats["catalog"]["by_open_type"]
+    return {
+        "usage": {"type": "line", "labels": [m["month"] for m in months], "datasets": [
+            {"label": _("Downloads"), "data": [m["downloads"] for m in months]},
+            {"label": _("API calls"), "data": [m["api_calls"] for m in months]}]},
+        "used": {"type": "bar", "labels": [(d["title"] or "")[:16] for d in stats["most_used"]], "datasets": [
+            {"label": _("Downloads"), "data": [d["downloads"] for d in stats["most_used"]]},
+            {"label": _("API calls"), "data": [d["api_calls"] for d in stats["most_used"]]}]},
+        "replies": {"type": "bar", "labels": [d["organization_title"] for d in deps], "datasets": [
+            {"label": _("Median reply (working days)"), "data": [d["median_days"] for d in deps]},
+            {"label": _("90th percentile (working days)"), "data": [d["p90_days"] for d in deps]}]},
+        "open": {"type": "doughnut", "labels": [_("Unconditional"), _("Conditional"), _("Not open")],
+                 "datasets": [{"label": _("Catalog entries"), "data": [
+                     by_type[t] for t in ("unconditional", "conditional", "not_open")]}]},
+    }
+
+
+@blueprint.route("/stats")
+def public_stats():
+    params = {k: (request.args.get(k) or "").strip() or None for k in ("period_start", "period_end")}
+    try:
+        stats = tk.get_action("govopen_public_stats")(_context(), params)
+    except tk.ValidationError as e:
+        tk.h.flash_error(_error_text(e))
+        stats = tk.get_action("govopen_public_stats")(_context(), {})
+    return tk.render("govopen/oversight/public_stats.html", extra_vars={
+        "stats": stats, "charts": public_charts(stats)})

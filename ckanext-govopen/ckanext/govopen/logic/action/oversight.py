@@ -345,8 +345,52 @@ def govopen_annual_report_publish(context, data_dict):
     return _report_dict(row, org)
 
 
+# ------------------------------------------------------------------ public statistics
+@tk.side_effect_free
+def govopen_public_stats(context, data_dict):
+    """Public (anonymous too): downloads and API calls, the most used datasets, reply
+    times to applications by department, the share of the catalog that is open —
+    over public catalog entries only (``domain/scorecard.public_stats``)."""
+    from ...domain import scorecard as sc
+    from ...model import DatasetUsageDay
+    from ... import quota
+    tk.check_access("govopen_public_stats", context, data_dict)
+    tz = glue.tz()
+    try:
+        period = sc.parse_period(data_dict.get("period_start"), data_dict.get("period_end"), glue.today_local())
+    except sc.PeriodError as e:
+        raise tk.ValidationError({e.field: [e.message("en" if glue.is_en() else "zh")]})
+    until = _utc_bound(period.end + dt.timedelta(days=1), tz)
+    entries = [e for e in _entries(until, tz) if not e.private]
+    public = {e.id for e in entries}
+    usage = _usage(period, tz)
+    per_package = {}
+    for row in (model.Session.query(DatasetUsageDay.package_id, DatasetUsageDay.downloads)
+                .filter(DatasetUsageDay.day >= period.start).filter(DatasetUsageDay.day <= period.end)):
+        if row.package_id in public:
+            dl, api = per_package.get(row.package_id, (0, 0))
+            per_package[row.package_id] = (dl + int(row.downloads), api)
+    days = [(period.start + dt.timedelta(days=i)).isoformat() for i in range((period.end - period.start).days + 1)]
+    for calls in quota.calls_per_day(days).values():
+        for pid, n in calls.items():
+            if pid in public:
+                dl, api = per_package.get(pid, (0, 0))
+                per_package[pid] = (dl, api + n)
+    groups = (model.Session.query(model.Group).filter(model.Group.is_organization == True)  # noqa: E712
+              .filter(model.Group.state == "active").order_by(model.Group.title, model.Group.name).all())
+    rows = sc.Rows(entries, _requests(until), (), usage)
+    out = sc.public_stats(rows, per_package, period, [(g.id, g.name, g.title or g.name) for g in groups],
+                          glue.calendar(), tz)
+    for item in out["most_used"]:
+        pkg = model.Package.get(item["package_id"])
+        org = model.Group.get(pkg.owner_org) if pkg and pkg.owner_org else None
+        item.update(name=pkg.name if pkg else None, title=(pkg.title or pkg.name) if pkg else None,
+                    organization_title=(org.title or org.name) if org else None)
+    return out
+
+
 def get_actions():
     return {f.__name__: f for f in (govopen_audit_list, govopen_audit_anchor_list, govopen_audit_verify,
                                     govopen_scorecard, govopen_annual_report_generate,
                                     govopen_annual_report_update, govopen_annual_report_show,
-                                    govopen_annual_report_publish)}
+                                    govopen_annual_report_publish, govopen_public_stats)}

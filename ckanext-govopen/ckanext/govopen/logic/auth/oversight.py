@@ -40,11 +40,18 @@ def govopen_annual_report_show(context, data_dict):
     return {"success": decision.allowed, "msg": access.lang_message(decision)}
 
 
+@tk.auth_allow_anonymous_access
+def govopen_public_stats(context, data_dict):
+    """Public statistics: everyone (they count public entries only)."""
+    return {"success": True}
+
+
 def get_auth_functions():
     out = {name: _authority_only for name in (
         "govopen_audit_list", "govopen_audit_anchor_list", "govopen_audit_verify")}
     out["govopen_scorecard"] = govopen_scorecard
     out["govopen_annual_report_show"] = govopen_annual_report_show
+    out["govopen_public_stats"] = govopen_public_stats
     for name in ("govopen_annual_report_generate", "govopen_annual_report_update",
                  "govopen_annual_report_publish"):
         out[name] = _report_edit
