@@ -121,3 +121,23 @@ def test_a_download_is_counted_on_its_local_day(scene):
     out = call("govopen_scorecard", scene["sysadmin"], period_start=today, period_end=today)
     card = {c["organization"]: c for c in out["departments"]}[scene["a"]["name"]]
     assert card["usage"]["downloads"] == 2
+
+
+def test_the_demo_activity_fills_the_scorecard_once(make_org, make_entry, sysadmin):
+    from ckanext.govopen.demo.activity import activity_demo
+    from ckanext.govopen.model import Request
+    org = make_org(title="演示局")
+    make_entry(org["id"], "unconditional")
+    today = dt.date(2026, 12, 5)
+    made = activity_demo(today=today)
+    assert made["requests"] > 10 and made["download_days"] > 50
+    assert activity_demo(today=today) == {"requests": 0, "download_days": 0}     # idempotent
+    out = call("govopen_scorecard", sysadmin, period_start="2025-01-01", period_end="2025-12-31")
+    card = out["departments"][0]
+    app = card["requests"]["application"]
+    assert app["received"] >= 10 and app["decided"] >= 10 and app["median_days"] is not None
+    assert card["usage"]["downloads"] > 0
+    assert all(m["received"] >= 0 for m in card["months"]) and len(card["months"]) == 12
+    rep = call("govopen_annual_report_generate", sysadmin, year=2025)
+    assert rep["figures"]["total"]["requests"]["application"]["received"] == app["received"]
+    assert model.Session.query(Request).count() == made["requests"]

@@ -211,6 +211,8 @@ def load(files_dir=None, scale: float = 1.0, today: Optional[_dt.date] = None,
 
     summary["publication"] = gate_demo(echo)  # issue 7: every demo file through the gate
     summary["demands"] = demand_demo(echo)  # issue 8: the demand board is not empty
+    from .activity import activity_demo  # issue 18: a year of activity for the scorecards
+    summary["activity"] = activity_demo(echo)
     summary["totals"] = totals()
     return summary
 

@@ -118,8 +118,11 @@ def scorecards_csv():
 
 # ------------------------------------------------------------------ annual reports
 def _report_params(year):
+    """The report's year (a path segment: digits, else 404) and department."""
+    if not str(year).isdigit():
+        tk.abort(404, tk._("Not found"))
     org = (request.values.get("organization") or "").strip() or None
-    return {"year": year, "organization": org}
+    return {"year": int(year), "organization": org}
 
 
 def _check_edit(params) -> bool:
@@ -136,9 +139,10 @@ def _check_edit(params) -> bool:
         return False
 
 
-@blueprint.route("/oversight/reports/<int:year>")
+@blueprint.route("/oversight/reports/<year>")
 def report(year):
     params = _report_params(year)
+    year = params["year"]
     may_edit = _logged_in() and _check_edit(params)
     try:
         rep = tk.get_action("govopen_annual_report_show")(_context(), params)
@@ -175,17 +179,17 @@ def _report_post(year, action, extra=None):
                                      organization=params["organization"]))
 
 
-@blueprint.route("/oversight/reports/<int:year>/generate", methods=["POST"])
+@blueprint.route("/oversight/reports/<year>/generate", methods=["POST"])
 def report_generate(year):
     return _report_post(year, "govopen_annual_report_generate")
 
 
-@blueprint.route("/oversight/reports/<int:year>/narrative", methods=["POST"])
+@blueprint.route("/oversight/reports/<year>/narrative", methods=["POST"])
 def report_narrative(year):
     return _report_post(year, "govopen_annual_report_update", {"narrative": request.form.get("narrative") or ""})
 
 
-@blueprint.route("/oversight/reports/<int:year>/publish", methods=["POST"])
+@blueprint.route("/oversight/reports/<year>/publish", methods=["POST"])
 def report_publish(year):
     return _report_post(year, "govopen_annual_report_publish")
 
