@@ -123,7 +123,7 @@ def test_a_download_is_counted_on_its_local_day(scene):
     assert card["usage"]["downloads"] == 2
 
 
-def test_the_demo_activity_fills_the_scorecard_once(make_org, make_entry, sysadmin):
+def test_the_demo_activity_fills_the_scorecard_once(make_org, make_entry, sysadmin, app):
     from ckanext.govopen.demo.activity import activity_demo
     from ckanext.govopen.model import Request
     org = make_org(title="演示局")
@@ -134,10 +134,16 @@ def test_the_demo_activity_fills_the_scorecard_once(make_org, make_entry, sysadm
     assert activity_demo(today=today) == {"requests": 0, "download_days": 0}     # idempotent
     out = call("govopen_scorecard", sysadmin, period_start="2025-01-01", period_end="2025-12-31")
     card = out["departments"][0]
-    app = card["requests"]["application"]
-    assert app["received"] >= 10 and app["decided"] >= 10 and app["median_days"] is not None
+    appl = card["requests"]["application"]
+    assert appl["received"] >= 10 and appl["decided"] >= 10 and appl["median_days"] is not None
     assert card["usage"]["downloads"] > 0
     assert all(m["received"] >= 0 for m in card["months"]) and len(card["months"]) == 12
     rep = call("govopen_annual_report_generate", sysadmin, year=2025)
-    assert rep["figures"]["total"]["requests"]["application"]["received"] == app["received"]
+    assert rep["figures"]["total"]["requests"]["application"]["received"] == appl["received"]
     assert model.Session.query(Request).count() == made["requests"]
+    # the generated requests render on the department's pages like any other
+    tok = helpers.call_action("api_token_create", {"user": sysadmin["name"]}, user=sysadmin["name"],
+                              name="t")["token"]
+    for path in ("/dashboard/reviews", "/organization/%s/requests" % org["name"], "/stats/requests",
+                 "/oversight/scorecards", "/oversight/reports/2025"):
+        assert app.get("/zh_Hans_CN" + path, headers={"Authorization": tok}, status=200).body, path
