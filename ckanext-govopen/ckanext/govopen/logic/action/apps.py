@@ -206,8 +206,9 @@ def count_search_rows(up, context, data_dict):
     from ... import quota
     from ...domain import quotas as dq
     q = quota.current()
+    _bounded(context)
     if q is None:
-        return up(context, data_dict)
+        return _search_bounded(up, context, data_dict)
     pkg_id = _package_of_resource(data_dict)
     left, counter = q.rows_left(pkg_id)
     if counter is not None:
@@ -221,9 +222,18 @@ def count_search_rows(up, context, data_dict):
                 limit = None   # datastore_search's own validation answers
             if limit is not None or left < _rows_default():
                 data_dict = {**data_dict, "limit": dq.clamp_rows(limit, left, _rows_default())}
-    result = up(context, data_dict)
+    result = _search_bounded(up, context, data_dict)
     q.count_rows(_records_count((result or {}).get("records")), pkg_id)
     return result
+
+
+def _search_bounded(up, context, data_dict):
+    try:
+        return up(context, data_dict)
+    except tk.ValidationError as err:
+        if _took_too_long(err) and not authz_is_sysadmin(context):
+            raise _too_long_error()
+        raise
 
 
 def _records_count(records) -> int:
@@ -236,16 +246,53 @@ def _records_count(records) -> int:
     return len(records)
 
 
+#: CKAN's DataStore lets a query run 60 s; a public API must not let one anonymous call
+#: hold a server process that long (an outside test kept one busy for 62 s with a heavy
+#: datastore_search_sql). Everyone but the competent authority gets this bound.
+DEFAULT_QUERY_TIMEOUT_MS = 10000
+
+
+def query_timeout_ms() -> int:
+    """``govopen.datastore.query_timeout_ms`` (default 10 s; 0 or less: CKAN's own)."""
+    try:
+        return int(tk.config.get("govopen.datastore.query_timeout_ms")
+                   or DEFAULT_QUERY_TIMEOUT_MS)
+    except (TypeError, ValueError):
+        return DEFAULT_QUERY_TIMEOUT_MS
+
+
+def _bounded(context):
+    """The context with the caller's statement timeout (CKAN reads ``query_timeout``)."""
+    limit = query_timeout_ms()
+    if limit > 0 and not authz_is_sysadmin(context):
+        current = context.get("query_timeout")
+        context["query_timeout"] = min(int(current), limit) if current else limit
+    return context
+
+
+def _took_too_long(err: tk.ValidationError) -> bool:
+    messages = (err.error_dict or {}).get("query") or []
+    return any("took too long" in str(m) for m in messages)
+
+
+def _too_long_error() -> tk.ValidationError:
+    return tk.ValidationError({"query": [tk._(
+        "The query took longer than %(seconds)s seconds and was stopped. Ask for fewer "
+        "rows or add conditions.") % {"seconds": max(1, query_timeout_ms() // 1000)}]})
+
+
 def _sql_without_details(up, context, data_dict):
     """CKAN plans the SQL (EXPLAIN) before its auth function learns the tables, and a
     planning error carries PostgreSQL's message and the rewritten SQL: column counts and
     types of tables the caller may not read (an outside test, with UNION). Only the
     competent authority sees those details; everyone else a plain refusal."""
     try:
-        return up(context, data_dict)
-    except tk.ValidationError:
+        return up(_bounded(context), data_dict)
+    except tk.ValidationError as err:
         if authz_is_sysadmin(context):
             raise
+        if _took_too_long(err):
+            raise _too_long_error()
         raise tk.ValidationError({"sql": [tk._("The SQL query could not be run. Check its "
                                                "syntax and that you may read every table it names.")]})
 
