@@ -71,6 +71,19 @@ def test_review_refused_before_success_and_without_every_yes():
             assert ot.may_sign_review(ADMIN, DS, pub(), answers).reason_code == "review_checklist"
 
 
+def test_k_anonymity_below_the_minimum_needs_the_reviewers_statement():
+    """Found by an outside walk: a file with k = 1 over its 地址 column was signed and
+    published without a word. Below the minimum the review needs a written statement."""
+    low = pub(k_anonymity_met=False)
+    for statement in (None, "", "   "):
+        assert ot.may_sign_review(ADMIN, DS, low, ALL, statement).reason_code == "review_k_anonymity"
+    assert ot.may_sign_review(ADMIN, DS, low, ALL, "地址为公交站点地址，不涉及个人")
+    assert ot.may_sign_review(ADMIN, DS, pub(), ALL)             # k met: no statement needed
+    # the other refusals come first: the statement does not replace the checklist
+    assert ot.may_sign_review(ADMIN, DS, low, {**ALL, "no_state_secret": False},
+                              "理由").reason_code == "review_checklist"
+
+
 def test_entry_goes_public_only_when_every_resource_passed():
     ok = ot.Resource(id="a", publication_passed=True)
     no = ot.Resource(id="b", publication_passed=False)

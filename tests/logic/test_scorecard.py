@@ -1,7 +1,7 @@
 """Issue 18: ``govopen_scorecard`` against the real database — who may see which cards
 (anonymous, citizen, enterprise, department editor, department admin, authority), and
 that the rows it gathers (catalog entries, requests, downloads per day) reach the
-figures. The figures' rules have their own unit tests (tests/domain/test_scorecard.py)."""
+figures. The figures' rules have their own unit tests (tests/domain/test_scorecard_rules.py)."""
 from __future__ import annotations
 
 import datetime as dt
