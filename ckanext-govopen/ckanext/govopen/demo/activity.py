@@ -15,6 +15,8 @@ import datetime as _dt
 import random
 from typing import Callable, Optional
 
+from .catalog import OBJECTION
+
 MARK = "demo_activity"
 KINDS = (("application", 14), ("share_request", 4), ("objection", 3))   # per department per year
 
@@ -65,8 +67,11 @@ def activity_demo(echo: Callable[[str], None] = lambda s: None,
                 state = final[0] if rnd.random() < 0.7 else final[1]
                 if decided.date() >= today:
                     state, decided = "submitted", None
+                # generated objections stay off the hand-made demo objection's entry: its
+                # list must show that one flag (the number drawn changes with the date)
+                subjects = [p for p in pkgs if kind != "objection" or p.name != OBJECTION["package"]]
                 row = Request(kind=kind, state=state, jurisdiction=j.code, requester_id=site.id,
-                              department_id=org.id, subject=rnd.choice(pkgs).id if pkgs else None,
+                              department_id=org.id, subject=rnd.choice(subjects).id if subjects else None,
                               fields={MARK: True, "purpose": "演示数据（生成的活动）"}, received_at=got,
                               due_date=due, decided_at=decided, created=got, modified=decided or got)
                 model.Session.add(row)
