@@ -680,3 +680,44 @@ def test_a_name_the_independent_scan_finds_blocks_publication_and_the_reviewer_s
                             headers=headers(world, "dept_admin"))
     assert "govopen-residual-cells" in page.body and "王芳" not in page.body
     assert "<td>3</td><td>情况</td>" in page.body
+
+
+def test_k_anonymity_below_the_minimum_is_signed_only_with_a_statement(world):
+    """An outside walk published a table whose 地址 column singled out every row (k = 1,
+    minimum 5) without the reviewer being asked anything. Now the review is refused
+    until the reviewer writes why the file may go out; the statement is kept with the
+    review and shown on the review page."""
+    pkg = new_entry(world)
+    data = "站点编号,站点名称,地址\n" + "".join(
+        "%d,站点%d,渝中区解放碑%d号\n" % (i, i, i) for i in range(12))
+    res = upload_csv(world, pkg, data.encode("utf-8"), filename="stations.csv")
+    assert run_job(res["id"]) == "succeeded"
+    st, body = api(world, "dept_admin", "govopen_publication_show", id=res["id"])
+    kan = body["result"]["report"]["k_anonymity"]
+    assert kan["k"] == 1 and kan["passed"] is False, kan
+    page = world["app"].get("/dataset/%s/resource/%s/publication" % (pkg["name"], res["id"]),
+                            headers=headers(world, "dept_admin"))
+    assert 'name="k_anonymity_statement"' in page.body
+    status, body = review(world, "dept_admin", res)
+    assert status == 409 and says(body, "review_k_anonymity"), body
+    assert download(world, "anonymous", pkg, res).status_code != 200
+    statement = "地址列为公交站点地址，不涉及个人"
+    status, body = api(world, "dept_admin", "govopen_publication_review", id=res["id"],
+                       checklist=ALL_YES, note="已核查", k_anonymity_statement=statement)
+    assert status == 200, body
+    assert body["result"]["review"]["k_anonymity_statement"] == statement
+    page = world["app"].get("/dataset/%s/resource/%s/publication" % (pkg["name"], res["id"]),
+                            headers=headers(world, "dept_admin"))
+    assert statement in page.body
+
+
+def test_k_anonymity_met_needs_no_statement(world):
+    pkg = new_entry(world)
+    data = "站点编号,地址\n" + "".join("%d,渝中区\n" % i for i in range(12))
+    res = upload_csv(world, pkg, data.encode("utf-8"), filename="districts.csv")
+    assert run_job(res["id"]) == "succeeded"
+    page = world["app"].get("/dataset/%s/resource/%s/publication" % (pkg["name"], res["id"]),
+                            headers=headers(world, "dept_admin"))
+    assert 'name="k_anonymity_statement"' not in page.body
+    status, body = review(world, "dept_admin", res)
+    assert status == 200, body

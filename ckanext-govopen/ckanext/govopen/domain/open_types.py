@@ -404,6 +404,14 @@ _REASONS.update({
                          "The desensitization job has not succeeded yet; the review cannot be signed."),
     "review_checklist": ("审查清单的每一项都必须确认（是）才能签署。",
                          "Every checklist answer must be yes (true) to sign."),
+    "review_k_anonymity": ("k-匿名未达到最低要求：准标识符列（如地址、出生日期、性别）的组合可能让人被认出。"
+                           "请在脱敏策略中对这些列泛化后重新运行；若这些列不涉及个人（例如站点、机构的地址），"
+                           "请在“k-匿名说明”中写明理由后再签署。",
+                           "k-anonymity is below the minimum: the quasi-identifier columns (such as "
+                           "address, birth date, gender) together may single people out. Generalize "
+                           "them in the desensitization policy and run again; if they do not describe "
+                           "people (e.g. addresses of stations or offices), say why in the k-anonymity "
+                           "statement before signing."),
     "review_ok": ("可以签署。", "May sign."),
     "make_public_ok": ("全部资源已通过发布审查，可以公开。",
                        "Every resource passed the pre-publication review: may be made public."),
@@ -459,6 +467,8 @@ class Publication:
     open_type: Optional[str] = None           # the entry's open type now
     reviewed_share_type: Optional[str] = None  # its share type when the review was signed
     share_type: Optional[str] = None           # the entry's share type now
+    # False when the report's k-anonymity over the quasi-identifiers is below the minimum
+    k_anonymity_met: bool = True
 
 
 def publication_status(pub: Optional[Publication]) -> Decision:
@@ -592,7 +602,12 @@ def is_reviewer(actor: Actor, dataset: Dataset) -> bool:
 
 
 def may_sign_review(actor: Actor, dataset: Dataset, pub: Optional[Publication],
-                    checklist: Mapping[str, object]) -> Decision:
+                    checklist: Mapping[str, object],
+                    k_anonymity_statement: Optional[str] = None) -> Decision:
+    """Whether ``actor`` may sign the confidentiality review. A file whose quasi-identifiers
+    fall below the minimum k fails closed: it is signed only with the reviewer's written
+    statement of why it may still go out (kept with the review), since the job cannot
+    know whether 地址 holds homes or bus stops."""
     if not is_reviewer(actor, dataset):
         return _d(False, "review_not_reviewer")
     if pub is None or not pub.current or pub.state != PUB_SUCCEEDED:
@@ -601,6 +616,8 @@ def may_sign_review(actor: Actor, dataset: Dataset, pub: Optional[Publication],
         return _d(False, "review_not_ready")
     if any(checklist.get(k) is not True for k in REVIEW_CHECKLIST):
         return _d(False, "review_checklist")
+    if not pub.k_anonymity_met and not (k_anonymity_statement or "").strip():
+        return _d(False, "review_k_anonymity")
     return _d(True, "review_ok")
 
 

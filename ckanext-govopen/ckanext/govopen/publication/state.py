@@ -156,7 +156,9 @@ def value_of(row, res: Any = None) -> ot.Publication:
     review = row.review or {}
     signed = bool(review.get("signed_at")) and review.get("token") == row.token
     types = types_of(row.package_id)
-    return ot.Publication(state=row.state, current=current,
+    kan = report.get("k_anonymity") or {}
+    return ot.Publication(k_anonymity_met=not (kan.get("k") is not None and kan.get("passed") is False),
+                          state=row.state, current=current,
                           residual_passed=bool((report.get("residual") or {}).get("passed")),
                           needs_attestation=row.kind in (KIND_FILE, KIND_LINK),
                           review_signed=signed, reviewed_open_type=review.get("open_type"),

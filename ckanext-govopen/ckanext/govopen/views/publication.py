@@ -98,7 +98,8 @@ def review(id, resource_id):
     checklist = {k: form.get(k) in ("on", "true", "1", "yes") for k in ot.REVIEW_CHECKLIST}
     try:
         tk.get_action("govopen_publication_review")(_context(), {
-            "id": res.id, "checklist": checklist, "note": form.get("note")})
+            "id": res.id, "checklist": checklist, "note": form.get("note"),
+            "k_anonymity_statement": form.get("k_anonymity_statement")})
         tk.h.flash_success(tk._("The confidentiality review is signed"))
     except tk.NotAuthorized as e:
         tk.h.flash_error(str(e) or tk._("Not authorized"))

@@ -82,8 +82,11 @@ def _show_dict(row, res, pkg, actor) -> dict:
         "heartbeat_at": _iso(row.heartbeat_at) if row else None,
         "finished_at": _iso(row.finished_at) if row else None,
         "checklist": list(ot.REVIEW_CHECKLIST),
+        # could sign with every answer given (a statement too, where k is too low)
         "can_review": ot.may_sign_review(actor, access.dataset_value(pkg), value,
-                                         {k: True for k in ot.REVIEW_CHECKLIST}).allowed,
+                                         {k: True for k in ot.REVIEW_CHECKLIST},
+                                         k_anonymity_statement="-").allowed,
+        "k_anonymity_statement_required": not value.k_anonymity_met,
         "can_rerun": actor.sysadmin or cap in ("editor", "admin"),
     }
 
@@ -142,11 +145,13 @@ def govopen_publication_review(context, data_dict):
     state.check_stale(row)
     actor = access.actor_from_context(context)
     value = state.value_of(row, res)
-    d = ot.may_sign_review(actor, access.dataset_value(pkg), value, checklist)
+    statement = (data_dict.get("k_anonymity_statement") or "").strip() or None
+    d = ot.may_sign_review(actor, access.dataset_value(pkg), value, checklist, statement)
     if not d.allowed:
         if d.reason_code == "review_not_reviewer":
             raise tk.NotAuthorized(access.lang_message(d))
-        key = "checklist" if d.reason_code == "review_checklist" else "state"
+        key = {"review_checklist": "checklist",
+               "review_k_anonymity": "k_anonymity_statement"}.get(d.reason_code, "state")
         model.repo.commit()
         raise tk.ValidationError({key: [access.lang_message(d)]})
     user = model.User.get(context.get("user"))
@@ -155,9 +160,11 @@ def govopen_publication_review(context, data_dict):
                   "user_display_name": user.display_name,
                   "signed_at": dt.datetime.utcnow().isoformat(), "checklist": checklist,
                   "note": note, "token": row.token, "report_hash": row.report_hash,
+                  "k_anonymity_statement": statement if not value.k_anonymity_met else None,
                   "attestation": value.needs_attestation, "open_type": value.open_type,
                   "share_type": value.share_type}
     state.record("reviewed", res.id, pkg.id, user.id, checklist=checklist, note=note,
+                 k_anonymity_statement=statement if not value.k_anonymity_met else None,
                  report_hash=row.report_hash, attestation=value.needs_attestation,
                  token=row.token, open_type=value.open_type, share_type=value.share_type)
     model.repo.commit()
