@@ -44,6 +44,11 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IResourceController, inherit=True)  # issue 7: publication gate
     p.implements(p.IAuthenticator, inherit=True)  # issue 12 finding 8: login throttling, logout
     p.implements(p.IForkObserver)  # the job worker loads desensitize's dictionaries once
+    p.implements(p.IConfigDeclaration)  # our ini options (config_options.py)
+
+    def declare_config_options(self, declaration, key):
+        from .config_options import declare
+        declare(declaration, key)
 
     # ------------------------------------------------------------ IConfigurer
     def before_fork(self):
