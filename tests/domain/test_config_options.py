@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 
-from ckanext.govopen.config_options import OPTIONS
+import ast
+
+from ckanext.govopen.config_options import DEFAULTS, OPTIONS
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PKG = os.path.join(ROOT, "ckanext-govopen", "ckanext", "govopen")
@@ -41,3 +43,21 @@ def test_every_option_the_ini_files_set_is_declared():
 
 def test_declared_once_each():
     assert len(OPTIONS) == len(set(OPTIONS))
+
+
+# config.get("govopen.x", <literal>): the literal the code falls back to
+WITH_DEFAULT = re.compile(r"""config\.get\(\s*["'](govopen\.[a-z_.0-9]+)["']\s*,\s*([^)]+?)\s*\)""")
+
+
+def test_the_declared_default_is_the_one_the_code_reads_with():
+    """Declaring an option puts its default into CKAN's config, so config.get(key, d)
+    answers the declared default: with none declared, the publication gate read as off."""
+    seen = {}
+    for base, _dirs, names in os.walk(PKG):
+        for n in names:
+            if n.endswith(".py"):
+                for key, literal in WITH_DEFAULT.findall(open(os.path.join(base, n), encoding="utf-8").read()):
+                    seen[key] = ast.literal_eval(literal)
+    assert seen.get("govopen.publication.gate") is True       # the scan works
+    wrong = {k: (v, DEFAULTS.get(k)) for k, v in seen.items() if DEFAULTS.get(k) != v}
+    assert not wrong, wrong

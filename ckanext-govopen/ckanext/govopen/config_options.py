@@ -3,13 +3,27 @@
 CKAN 2.11 logs "Option … is not declared" on every read of an undeclared option: under
 an outside test `make run`'s log held 339,000 such lines (88% of it) from
 ``govopen.jurisdiction`` and ``govopen.config_dir`` alone, read on most requests. They
-are declared here without defaults, so reading them answers exactly as before (the
-code keeps its own defaults, documented in README); ``ckan config declaration
+are declared here with the defaults the code reads them with, so reading them answers
+as before; ``ckan config declaration
 govopen`` lists them. tests/domain/test_config_options.py checks that every
 ``govopen.*`` key the code or the ini files read is in this list."""
 from __future__ import annotations
 
 from .domain.quotas import MEASURES, SCOPES
+
+#: declared options with the default the code reads them with (declaring an option puts
+#: its default into CKAN's config, so ``config.get(key, default)`` then answers the
+#: declared default: they must agree; the test checks every literal default in the code)
+DEFAULTS = {
+    "govopen.csp.report_only": False,
+    "govopen.publication.gate": True,
+    "govopen.publication.stale_seconds": 60,
+    "govopen.publication.keep_original": True,
+    "govopen.publication.chunk_rows": 10000,
+    "govopen.publication.timeout": 3600,
+    "govopen.datastore.load_inline": False,
+    "govopen.datastore.lock_timeout_ms": 5000,
+}
 
 OPTIONS = (
     "govopen.jurisdiction", "govopen.config_dir",
@@ -31,4 +45,4 @@ OPTIONS = (
 
 def declare(declaration, key) -> None:
     for name in OPTIONS:
-        declaration.declare(key.from_string(name))
+        declaration.declare(key.from_string(name), DEFAULTS.get(name))
