@@ -85,15 +85,19 @@ def most_downloaded(limit: int = 50) -> list:
 
 
 def sort_key(package_id) -> str:
-    """The dataset's downloads as a sortable string for the search index."""
+    """The dataset's downloads as a sortable string for the search index.
+
+    Read on a connection of its own, never in the session: indexing runs inside CKAN's
+    before_commit hook, and a savepoint there (begin_nested, once used here so that a
+    missing table could not abort the indexing transaction) dispatches before_commit
+    again, which indexes again: every catalog edit recursed until Python's limit (an
+    outside test's server log: RecursionError on package_patch, /dataset/new …)."""
     n = 0
     if package_id:
         try:
-            # a savepoint: a missing table must not abort the indexing transaction
-            with model.Session.begin_nested():
-                row = model.Session.query(DatasetUsage.downloads).filter(
-                    DatasetUsage.package_id == package_id).first()
-            n = row[0] if row else 0
+            with model.meta.engine.connect() as conn:
+                n = conn.execute(text("SELECT downloads FROM govopen_dataset_usage WHERE package_id = :p"),
+                                 {"p": package_id}).scalar() or 0
         except Exception:  # the index must not fail because of a counter
             n = 0
     return "%010d" % n
