@@ -128,9 +128,14 @@ def test_the_demo_activity_fills_the_scorecard_once(make_org, make_entry, sysadm
     from ckanext.govopen.model import Request
     org = make_org(title="演示局")
     make_entry(org["id"], "unconditional")
+    closed = make_entry(org["id"], "not_open")
     today = dt.date(2026, 12, 5)
     made = activity_demo(today=today)
     assert made["requests"] > 10 and made["download_days"] > 50
+    # nobody downloads what is not open: no generated downloads of the 不予开放 entry
+    from ckanext.govopen.model import DatasetUsageDay
+    assert not model.Session.query(DatasetUsageDay).filter(
+        DatasetUsageDay.package_id == closed["id"]).count()
     assert activity_demo(today=today) == {"requests": 0, "download_days": 0}     # idempotent
     out = call("govopen_scorecard", sysadmin, period_start="2025-01-01", period_end="2025-12-31")
     card = out["departments"][0]

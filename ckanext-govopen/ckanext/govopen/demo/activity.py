@@ -85,7 +85,9 @@ def activity_demo(echo: Callable[[str], None] = lambda s: None,
                                                    to_state=state, fields={}))
                 made += 1
         for pkg in pkgs:
-            if pkg.private:
+            # downloads only of what the public can download: generated downloads of
+            # 不予开放 entries put them at the top of /stats' most used (an outside walk)
+            if pkg.private or (pkg.extras or {}).get("open_type") == "not_open":
                 continue
             base = rnd.randrange(0, 4)
             for i in range(0, span + 1, 3):
