@@ -316,3 +316,31 @@ def test_search_sql_is_stopped_after_the_portal_timeout(world, role):
     text = json.dumps(body, ensure_ascii=False)
     assert "took too long" not in text and "generate_series" not in text
     assert "查询超过 1 秒" in text or "longer than 1 seconds" in text, text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_sql_type_references_and_names_in_strings_are_tables_read(world, role):
+    """CKAN's EXPLAIN does not see a table's row type used as a type nor a table named in
+    a string: an outside tester read a not_open table's column names with
+    json_populate_record(null::"<id>", '{}') and its existence with '<id>'::regclass."""
+    allowed = EXPECTED_DATA[role][2]
+    not_open = rid(world, "not_open")
+    for sql in ("SELECT * FROM json_populate_record(null::\"%s\", '{}')" % not_open,
+                "SELECT count(*) FROM \"%s\" WHERE \"站点\" = '%s'"
+                % (rid(world, "unconditional"), not_open.upper())):
+        status, body = api(world, role, "datastore_search_sql", sql=sql)
+        assert status == (200 if allowed else 403), (sql, body)
+        if not allowed:
+            assert "客流" not in json.dumps(body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "citizen", "enterprise", "dept_admin"])
+def test_search_sql_refuses_oid_lookups_but_to_the_authority(world, role):
+    for sql in ("SELECT ('\"%s\"'::regclass)::text" % rid(world, "unconditional"),
+                "SELECT CAST(('\"' || 'x' || '\"') AS regtype)::text"):
+        status, body = api(world, role, "datastore_search_sql", sql=sql)
+        assert status == 403, (sql, body)
+        assert "regclass" in json.dumps(body, ensure_ascii=False)
+    status, _ = api(world, "authority", "datastore_search_sql",
+                    sql="SELECT ('\"%s\"'::regclass)::text" % rid(world, "unconditional"))
+    assert status == 200

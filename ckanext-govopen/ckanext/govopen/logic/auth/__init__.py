@@ -1,5 +1,7 @@
 """Auth functions of GovOpen's actions. Data access itself is not an auth
 function: it is ``domain.open_types.decide`` (via ``logic.access``)."""
+import re
+
 import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -117,7 +119,45 @@ def datastore_search_sql(up, context, data_dict):
                                                   "resource's DataStore table")}
         if not d.allowed:
             return {"success": False, "msg": access.lang_message(d)}
+    refusal = sql_names_refusal(context, (data_dict or {}).get("sql"))
+    if refusal:
+        return {"success": False, "msg": refusal}
     return up(context, data_dict)
+
+
+#: A resource id anywhere in the statement: in a quoted identifier, a type reference
+#: (``null::"<id>"``) or a string literal (``'<id>'::regclass``).
+_RESOURCE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+#: Object-identifier types and their lookup functions turn any text into a table or type
+#: reference, which no resource id pattern can follow (``('d52e…' || '…')::regclass``).
+_OID_LOOKUP = re.compile(r"\b(?:to_)?reg(?:class|type|proc|procedure|oper|operator|namespace"
+                         r"|role|collation|config|dictionary)\b", re.I)
+
+
+def sql_names_refusal(context, sql):
+    """Why the SQL may not run, or None. CKAN finds the tables a statement reads from its
+    EXPLAIN plan, which does not show a table's row type used as a type
+    (``json_populate_record(null::"<id>", '{}')`` gave an outside tester the column names
+    of a not_open table) nor a name in a string (``'<id>'::regclass`` told it exists).
+    So every resource id written anywhere in the statement must be a resource the caller
+    may read, and only the competent authority may use OID lookups."""
+    from .. import access
+    if not isinstance(sql, str) or authz.is_sysadmin(context.get("user")):
+        return None
+    if _OID_LOOKUP.search(sql):
+        return tk._("The query may not look up tables or types by name (regclass, "
+                    "regtype and the like)")
+    for name in sorted({m.lower() for m in _RESOURCE_ID.findall(sql)}):
+        d = _datastore_read_decision(context, name)
+        if d is None:
+            from ...publication import datastore as ds
+            if ds.table_exists(name):  # a table without a resource: nobody's to read
+                return tk._("The query reads a table that is not a resource's DataStore "
+                            "table")
+            continue  # an id-shaped value that names no table
+        if not d.allowed:
+            return access.lang_message(d)
+    return None
 
 
 def _gate_only_msg():
