@@ -9,6 +9,8 @@ the dump of a 7-row table with pages of 3 rows (``ckan.datastore.search.rows_max
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import ckan.plugins.toolkit as tk
@@ -393,6 +395,56 @@ def test_xlsx_dump_counts_every_page(world, seven_rows, pages_of_3, set_quota):
     ws = load_workbook(io.BytesIO(r.get_data())).active
     assert ws.max_row == 1 + 6
     assert _rows_used_today(world, address) == 6
+
+
+def _datatables_view(rid):
+    from ckan.tests import helpers
+    views = helpers.call_action("resource_view_list", {"ignore_auth": True}, id=rid)
+    return next(v for v in views if v["view_type"] == "datatables_view")
+
+
+def datatables(world, view_id, address, length="100000", **form):
+    data = {"draw": "1", "start": "0", "length": length, "search[value]": "",
+            "order[0][column]": "0", "order[0][dir]": "asc", **form}
+    return world["app"].post("/datatables/ajax/%s" % view_id, data=data, status=None,
+                             environ_overrides={"REMOTE_ADDR": address})
+
+
+def test_datatables_preview_is_under_the_rows_and_calls_quota(world, seven_rows, set_quota):
+    """An outside tester read whole tables anonymously through /datatables/ajax
+    (length=100000), with no counter moving: it is counted as datastore_search is."""
+    set_quota("anonymous", "rows", 5)
+    set_quota("anonymous", "requests", 3)
+    view = _datatables_view(seven_rows["id"])
+    address = "10.16.0.5"
+    r = datatables(world, view["id"], address)
+    assert r.status_code == 200
+    assert len(json.loads(r.body)["data"]) == 5       # cut to the rows left
+    assert _rows_used_today(world, address) == 5
+    assert r.headers["X-RateLimit-Remaining"] == "2"
+    r = datatables(world, view["id"], address)
+    assert r.status_code == 429 and r.json["error"]["measure"] == "rows"
+
+
+def test_datatables_length_is_cut_to_rows_max(world, seven_rows, pages_of_3, set_quota):
+    set_quota("anonymous", "rows", 100)
+    view = _datatables_view(seven_rows["id"])
+    for length in ("100000", "-1"):
+        r = datatables(world, view["id"], "10.16.0.6", length=length)
+        assert r.status_code == 200 and len(json.loads(r.body)["data"]) == 3, length
+
+
+def test_head_of_a_dump_reads_no_rows(world, seven_rows, set_quota):
+    """HEAD ran the dump's first page and counted it (an outside tester used up 6,570
+    rows of the day with HEADs)."""
+    set_quota("anonymous", "rows", 100)
+    address = "10.16.0.7"
+    r = world["app"].test_client().head("/datastore/dump/%s?format=csv" % seven_rows["id"],
+                                        environ_overrides={"REMOTE_ADDR": address})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
+    assert _rows_used_today(world, address) == 0
+    assert dump(world, seven_rows["id"], "csv", address).status_code == 200
+    assert _rows_used_today(world, address) == 7
 
 
 # ------------------------------------------------------------------ usage

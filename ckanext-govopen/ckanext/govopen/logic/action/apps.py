@@ -214,7 +214,7 @@ def count_search_rows(up, context, data_dict):
     if counter is not None:
         if left <= 0:
             raise quota.QuotaExceeded(counter)
-        if q.kind == "api":
+        if q.kind in ("api", "datatables"):
             limit = data_dict.get("limit")
             try:
                 limit = None if limit in (None, "") else int(limit)
