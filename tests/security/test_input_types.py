@@ -193,3 +193,86 @@ def test_pages_with_wrong_query_strings_are_400_not_500(world, role, url):
     r = world["app"].get(url, headers=headers(world, role), status=None)
     assert r.status_code == 400, r.status_code
     assert "Traceback" not in r.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ finding F8 of the outside test (2026-12-06)
+def _has_chinese(text):
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _bad_datastore_calls(world):
+    rid = world["datasets"]["unconditional"]["upload"]["id"]
+    return [("datastore_search", {"resource_id": [rid]}), ("datastore_search", {"resource_id": 1}),
+            ("datastore_search", {"resource_id": None}),
+            ("datastore_search", {"resource_id": rid, "filters": ["x"]}),
+            ("datastore_info", {"id": [rid]}), ("datastore_info", {"id": 5}),
+            ("datastore_search_sql", {"sql": ["select 1"]}), ("datastore_search_sql", {"sql": None}),
+            ("datastore_search_sql", {"sql": 5}),
+            ("datastore_search_sql", {"sql": "SELECT '(\"a\")'::\"%s\"" % rid})]
+
+
+def test_package_search_far_past_the_end_is_an_empty_page(world):
+    """start=1e20 overflowed the database's OFFSET (a 500): a page past the end is empty."""
+    for start in (1e20, "100000000000000000000"):
+        r = _post(world, "anonymous", "package_search", {"start": start})
+        assert r.status_code == 200, (start, r.status_code)
+        assert r.json["result"]["results"] == [] and r.json["result"]["count"] > 0
+
+
+@pytest.mark.parametrize("role", ["anonymous", "citizen"])
+def test_datastore_and_search_wrong_types_are_4xx_in_chinese(world, role):
+    """The outside test's 500s of the DataStore actions and package_search (F8)."""
+    failures = []
+    for name, params in _bad_datastore_calls(world):
+        r = _post(world, role, name, params)
+        text = _error_text(r.json or {})
+        if not 400 <= r.status_code < 500 or not _has_chinese(text):
+            failures.append("%s %r → %s %s" % (name, params, r.status_code, text[:200]))
+    assert not failures, "\n".join(failures)
+
+
+def _datatables_view_id(world):
+    from ckan.tests import helpers
+    views = helpers.call_action("resource_view_list", {"ignore_auth": True},
+                                id=world["datasets"]["unconditional"]["upload"]["id"])
+    return next(v["id"] for v in views if v["view_type"] == "datatables_view")
+
+
+def test_datatables_wrong_input_is_4xx_in_chinese(world):
+    vid = _datatables_view_id(world)
+    good = {"draw": "1", "start": "0", "length": "10", "search[value]": "",
+            "order[0][column]": "0", "order[0][dir]": "asc"}
+    for bad in ({"start": "abc"}, {"draw": "x"}, {"order[0][column]": "99"},
+                {"length": "1e9"}, {"start": "-5"}):
+        r = world["app"].post("/datatables/ajax/%s" % vid, data={**good, **bad}, status=None)
+        assert 400 <= r.status_code < 500, (bad, r.status_code)
+        assert _has_chinese(r.get_data(as_text=True)), bad
+    params = {"search": {"value": ""}, "order": [{"column": 0, "dir": "asc"}],
+              "columns": [{"data": "_id", "searchable": True, "orderable": True,
+                           "search": {"value": ""}}], "start": 0, "length": -1}
+    for form in ({"params": json.dumps(params), "format": "csv"}, {"params": "[1]"},
+                 {"params": "{", "format": "csv"}):
+        r = world["app"].post("/datatables/filtered-download/%s" % vid, data=form, status=None)
+        assert 400 <= r.status_code < 500, (form, r.status_code)
+        assert _has_chinese(r.get_data(as_text=True)), form
+
+
+@pytest.mark.parametrize("role,url,expected", [
+    ("anonymous", "/dataset/?page=99999999999999999999", 200),   # past the end: empty
+    ("citizen", "/dataset/?page=99999999999999999999", 200),
+    ("anonymous", "/dataset/{name}.xyz", 404),
+    ("citizen", "/stats/api?days=0", 403),
+    ("citizen", "/stats/api?days=abc", 403),
+    ("authority", "/stats/api?days=0", 200),        # the message flashed, 30 days shown
+    ("authority", "/stats/api?days=abc", 200),
+    ("authority", "/stats/api?days=99999", 200),
+    ("anonymous", "/api/1/util/snippet/follow_button.html", 400),
+    ("anonymous", "/api/1/util/snippet/datapusher_status.html?resource_id={rid}", 400),
+])
+def test_outside_test_pages_are_4xx_not_500(world, role, url, expected):
+    url = url.format(name=world["datasets"]["unconditional"]["pkg"]["name"],
+                     rid=world["datasets"]["unconditional"]["upload"]["id"])
+    r = world["app"].get(url, headers=headers(world, role), status=None)
+    assert r.status_code == expected, (url, r.status_code)
+    text = r.get_data(as_text=True)
+    assert "Traceback" not in text and _has_chinese(text), text[:300]

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 _SORT_ITEM = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s+(asc|desc)\s*$", re.I)
 _INT_KEYS = ("rows", "start", "facet.limit", "facet.mincount")
+MAX_START = 2 ** 62
 
 
 def _as_list(value: Any) -> list:
@@ -200,6 +201,9 @@ class PostgresSearchConnection:
         start = _int(params, "start", 0)
         if rows < 0 or start < 0:
             raise pysolr.SolrError("rows and start must not be negative")
+        # OFFSET is a bigint: start=1e20 (package_search, or /dataset/?page=<huge>) was a
+        # database error and a 500. Past MAX_START there is nothing to show anyway.
+        start = min(start, MAX_START)
         def_type = params.get("defType", "lucene")
         dismax = def_type in ("dismax", "edismax")
         if def_type not in ("lucene", "dismax", "edismax", "standard"):

@@ -94,7 +94,52 @@ def validation_error_page(e):
                   {"code": 400, "content": content, "name": "Bad Request"}), 400
 
 
+def _error_page(code: int, message: str):
+    from ckan.lib.base import render
+    name = {400: "Bad Request", 404: "Not Found"}.get(code, "Error")
+    return render("error_document_template.html",
+                  {"code": code, "content": message, "name": name}), code
+
+
+def unknown_rdf_format(e):
+    """``/dataset/<id>.<anything>`` (ckanext-dcat) asks rdflib for a serializer by the
+    extension: an unknown one raised PluginException, a 500 for an outside tester."""
+    import ckan.plugins.toolkit as tk
+    return _error_page(404, tk._("This format is not available. Try .ttl, .rdf, .jsonld "
+                                 "or .xml."))
+
+
+def guard_snippet(original):
+    """CKAN's ``/api/1/util/snippet/<name>`` renders any template of ajax_snippets/ with
+    the query string as its variables: a missing variable (follow_button.html without
+    ``type``) or a template the portal does not ship (datapusher_status.html) was a 500
+    for an outside tester. Those are the request's faults: 400."""
+    import functools
+    from jinja2 import TemplateNotFound, UndefinedError
+
+    @functools.wraps(original)
+    def snippet(*args, **kw):
+        import ckan.plugins.toolkit as tk
+        try:
+            return original(*args, **kw)
+        except (TemplateNotFound, UndefinedError, KeyError, TypeError, ValueError):
+            return _error_page(400, tk._("This page fragment cannot be shown with these "
+                                         "parameters."))
+    return snippet
+
+
 def install_input_guard(app) -> None:
     from ckan.logic import ValidationError
     app.before_request(check_api_body)
     app.register_error_handler(ValidationError, validation_error_page)
+    try:
+        from rdflib.plugin import PluginException
+        app.register_error_handler(PluginException, unknown_rdf_format)
+    except ImportError:  # no ckanext-dcat
+        pass
+    for ep in ("api.snippet",):
+        fn = app.view_functions.get(ep)
+        if fn is not None and not getattr(fn, "_govopen_guarded", False):
+            guarded = guard_snippet(fn)
+            guarded._govopen_guarded = True
+            app.view_functions[ep] = guarded

@@ -10,9 +10,36 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 
+#: the parameters each chained DataStore action reads that must be text (CKAN's own
+#: validation lets a list or a number through to code that expects a string: 500s found
+#: by an outside tester, e.g. ``{"resource_id": ["<id>"]}`` or ``{"sql": null}``)
+TEXT_PARAMS = {"datastore_search": ("resource_id", "id"), "datastore_info": ("id", "resource_id"),
+               "datastore_search_sql": ("sql",)}
+
+
+def check_input_types(name: str, data_dict) -> None:
+    """ValidationError (409, in the user's language) for a parameter of the wrong type."""
+    data_dict = data_dict or {}
+    errors = {}
+    for key in TEXT_PARAMS.get(name, ()):
+        value = data_dict.get(key)
+        required = key == "sql" or (key == TEXT_PARAMS[name][0]
+                                    and not data_dict.get(TEXT_PARAMS[name][-1]))
+        if value is None and not required:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            errors[key] = [tk._("Must be a non-empty text value")]
+    filters = data_dict.get("filters")
+    if name == "datastore_search" and filters is not None and not isinstance(filters, dict):
+        errors["filters"] = [tk._("Must be an object of column names and values")]
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 def _chain(name):
     def action(up, context, data_dict):
         from ..auth import require_datastore_read
+        check_input_types(name, data_dict)
         if not context.get("ignore_auth"):
             require_datastore_read(context, (data_dict or {}).get("resource_id")
                                    or (data_dict or {}).get("id"))
