@@ -500,3 +500,39 @@ class TestBoundParameters:
     def test_quotes_and_semicolons_are_searchable_text(self, data):
         assert _names(_search(q='"quoted"')) == ["quote-ds"]
         assert _names(_search(q="It's")) == ["quote-ds"]
+
+
+# ------------------------------------------------------------ bounds (outside test F4)
+def test_the_users_query_has_at_most_64_terms():
+    """q=title:(a0 OR … a999) held a server process 59 s: 64 terms at most in q (the
+    filters CKAN adds, such as permission labels, keep Solr's 1,024)."""
+    factories.Dataset(title="a1 公交")
+    q = "title:(%s)" % " OR ".join("a%d" % i for i in range(64))
+    assert _search(q=q)["count"] == 1
+    q = "title:(%s)" % " OR ".join("a%d" % i for i in range(65))
+    with pytest.raises(SearchError) as err:   # the API answers 409 with it
+        _search(q=q)
+    assert "搜索词过多（最多 64 个）" in str(err.value)
+    assert _search(fq="name:(%s)" % " OR ".join("x%d" % i for i in range(200)))["count"] == 0
+
+
+@pytest.mark.ckan_config("govopen.search.max_terms", "3")
+def test_the_term_bound_is_configurable():
+    with pytest.raises(SearchError):
+        _search(q="a b c d")
+    _search(q="a b c")
+
+
+@pytest.mark.ckan_config("govopen.search.timeout_ms", "100")
+def test_a_search_statement_is_stopped_after_the_timeout_and_the_transaction_lives_on():
+    import pysolr
+    from ckanext.govopen.search.connection import PostgresSearchConnection
+    conn = PostgresSearchConnection()
+    before = model.Session.execute(sa.text("SHOW statement_timeout")).scalar()
+    assert conn._bounded_one("SELECT 1 AS hits", {}) == {"hits": 1}
+    assert model.Session.execute(sa.text("SHOW statement_timeout")).scalar() == before
+    with pytest.raises(pysolr.SolrError) as err:
+        conn._bounded_one("SELECT pg_sleep(2) AS hits", {})
+    assert "搜索超时" in str(err.value)
+    assert model.Session.execute(sa.text("SELECT 2")).scalar() == 2   # not aborted
+    assert model.Session.execute(sa.text("SHOW statement_timeout")).scalar() == before

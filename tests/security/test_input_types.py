@@ -276,3 +276,15 @@ def test_outside_test_pages_are_4xx_not_500(world, role, url, expected):
     assert r.status_code == expected, (url, r.status_code)
     text = r.get_data(as_text=True)
     assert "Traceback" not in text and _has_chinese(text), text[:300]
+
+
+def test_package_search_with_too_many_terms_is_a_409_in_chinese(world):
+    """An anonymous q=title:(a0 OR … a999) held a server process 59 s (F4)."""
+    q = "title:(%s)" % " OR ".join("a%d" % i for i in range(1000))
+    r = world["app"].post("/api/3/action/package_search", json={"q": q}, status=None)
+    assert r.status_code == 409 and "搜索词过多" in _error_text(r.json)
+    import time
+    q = "title:(%s)" % " OR ".join("a%d" % i for i in range(400))   # the page: 20 s before
+    started = time.monotonic()
+    r = world["app"].get("/dataset/", query_string={"q": q}, status=None)
+    assert r.status_code < 500 and time.monotonic() - started < 5

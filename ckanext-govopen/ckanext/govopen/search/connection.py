@@ -29,7 +29,8 @@ from ckan.lib.search.query import _parse_local_params
 from . import fields as F
 from .compiler import Compiler, QueryCompileError
 from .document import build_row
-from .parser import Bool, MUST, MUST_NOT, SHOULD, QueryParseError, parse, parse_dismax
+from .parser import (Bool, DEFAULT_MAX_QUERY_TERMS, MUST, MUST_NOT, SHOULD, QueryParseError,
+                     check_terms, parse, parse_dismax)
 from .schema import SEP, TABLE_NAME, ensure_table
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,30 @@ def _split_fl(fl: Any) -> list[str]:
     for item in _as_list(fl):
         out.extend(x for x in re.split(r"[\s,]+", str(item)) if x)
     return out
+
+
+#: a search statement is stopped after this (``govopen.search.timeout_ms``; 0: no bound of
+#: ours): one anonymous search held a server process for 20–60 s (an outside test)
+DEFAULT_SEARCH_TIMEOUT_MS = 5000
+SEARCH_TIMEOUT_MESSAGE = ("搜索超时（超过 %s 秒），已停止，请减少或简化搜索条件 / The search took "
+                          "longer than %s seconds and was stopped; use fewer or simpler terms")
+
+
+def _config_int(key: str, default: int) -> int:
+    from ckan.plugins import toolkit as tk
+    try:
+        raw = tk.config.get(key)
+        return default if raw in (None, "") else int(raw)
+    except (TypeError, ValueError):
+        return default
+
+
+def max_query_terms() -> int:
+    return _config_int("govopen.search.max_terms", DEFAULT_MAX_QUERY_TERMS)
+
+
+def search_timeout_ms() -> int:
+    return _config_int("govopen.search.timeout_ms", DEFAULT_SEARCH_TIMEOUT_MS)
 
 
 def _int(params: dict, key: str, default: int) -> int:
@@ -85,6 +110,32 @@ class PostgresSearchConnection:
         if ensure:
             ensure_table(self.session.connection())
         return self.session.execute(sa.text(sql), params or {})
+
+    def _bounded_one(self, sql: str, params: dict) -> dict:
+        """The search statement's one row, stopped after ``search_timeout_ms``. It runs
+        in a savepoint on the request's own transaction: a cancelled statement rolls
+        back to it (the dataset changes around it stay usable), and the bound is set
+        for this statement only and put back after it."""
+        ms = search_timeout_ms()
+        if ms <= 0:
+            return dict(self._execute(sql, params).mappings().one())
+        ensure_table(self.session.connection())
+        try:
+            with self.session.begin_nested():
+                prev = self.session.execute(sa.text(
+                    "SELECT current_setting('statement_timeout')")).scalar()
+                self.session.execute(sa.text(
+                    "SELECT set_config('statement_timeout', :v, true)"), {"v": "%dms" % ms})
+                row = dict(self.session.execute(sa.text(sql), params).mappings().one())
+                self.session.execute(sa.text(
+                    "SELECT set_config('statement_timeout', :v, true)"), {"v": prev})
+                return row
+        except sa.exc.OperationalError as e:
+            if getattr(getattr(e, "orig", None), "pgcode", None) != "57014":  # query_canceled
+                raise
+            seconds = max(1, ms // 1000)
+            log.warning("search stopped after %s ms", ms)
+            raise pysolr.SolrError(SEARCH_TIMEOUT_MESSAGE % (seconds, seconds))
 
     # ------------------------------------------------------------ writing
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = False, **kwargs) -> str:
@@ -149,6 +200,7 @@ class PostgresSearchConnection:
                 continue
             try:
                 node = _parse_with_local_params(str(q), dismax and i == 0, mm)
+                check_terms(node, max_query_terms())
                 sql = compiler.compile(node)
             except (QueryParseError, QueryCompileError) as e:
                 raise pysolr.SolrError("org.apache.solr.search.SyntaxError: %s" % e)
@@ -267,7 +319,7 @@ class PostgresSearchConnection:
                 + limit_sql + ") AS facets")
         else:
             sql += ", NULL AS facets"
-        row = self._execute(sql, bind).mappings().one()
+        row = self._bounded_one(sql, bind)
         hits = int(row["hits"])
         page = _json(row["page"]) or []
 

@@ -25,8 +25,28 @@ MAX_DEPTH = 32
 MAX_CLAUSES = 1024
 
 
+# The user's own query (``q``) is bounded much tighter: each term is a text search over
+# every dataset, and an outside tester held a server process 59 s with
+# q=title:(a0 OR … a999), under MAX_CLAUSES. ``govopen.search.max_terms`` (default 64);
+# CKAN's own filters (``fq``, e.g. a user's permission labels) keep MAX_CLAUSES.
+DEFAULT_MAX_QUERY_TERMS = 64
+
+
 class QueryParseError(ValueError):
     pass
+
+
+def count_terms(node) -> int:
+    """Terms and ranges of a parsed query (depth is bounded by MAX_DEPTH)."""
+    if isinstance(node, Bool):
+        return sum(count_terms(n) for _, n in node.clauses)
+    return 1 if node is not None else 0
+
+
+def check_terms(node, limit: int) -> None:
+    if limit > 0 and count_terms(node) > limit:
+        raise QueryParseError("搜索词过多（最多 %d 个），请减少搜索词 / Too many search terms "
+                              "(at most %d)" % (limit, limit))
 
 
 @dataclass
