@@ -318,13 +318,23 @@ def test_search_sql_is_stopped_after_the_portal_timeout(world, role):
     assert "查询超过 1 秒" in text or "longer than 1 seconds" in text, text
 
 
+def _not_open_table(world):
+    """A not_open resource whose table exists (test_withdrawn_when_the_open_type_widens
+    drops the world's own one when it widens the entry for a while)."""
+    from ckanext.govopen.publication import datastore as ds
+    cached = world.get("_test_not_open_table")
+    if cached is None or not ds.table_exists(cached):
+        cached = world["_test_not_open_table"] = _fresh(world, "not_open")["id"]
+    return cached
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_search_sql_type_references_and_names_in_strings_are_tables_read(world, role):
     """CKAN's EXPLAIN does not see a table's row type used as a type nor a table named in
     a string: an outside tester read a not_open table's column names with
     json_populate_record(null::"<id>", '{}') and its existence with '<id>'::regclass."""
     allowed = EXPECTED_DATA[role][2]
-    not_open = rid(world, "not_open")
+    not_open = _not_open_table(world)
     for sql in ("SELECT * FROM json_populate_record(null::\"%s\", '{}')" % not_open,
                 "SELECT count(*) FROM \"%s\" WHERE \"站点\" = '%s'"
                 % (rid(world, "unconditional"), not_open.upper())):
