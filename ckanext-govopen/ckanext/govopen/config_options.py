@@ -39,7 +39,7 @@ OPTIONS = (
     "govopen.publication.keep_original", "govopen.publication.private_path",
     "govopen.publication.queue", "govopen.publication.secret",
     "govopen.publication.stale_seconds", "govopen.publication.timeout",
-    "govopen.publication.workers",
+    "govopen.publication.workers", "govopen.search.max_terms", "govopen.search.timeout_ms",
 ) + tuple("govopen.api_quota.%s.%s" % (scope, measure) for scope in SCOPES for measure in MEASURES)
 
 
