@@ -106,6 +106,19 @@ def headers(world, role):
     return {} if role == "anonymous" else {"Authorization": world["tokens"][role]}
 
 
+def post_form(world, role, url, **kw):
+    """POST a page's form (the datatables preview) as ``role``: with its API token, or
+    for anonymous as the browser does, with the session's CSRF token (an anonymous form
+    post without one is refused since the outside test's F1)."""
+    if role != "anonymous":
+        return world["app"].post(url, headers=headers(world, role), **kw)
+    import re as _re
+    c = world["app"].test_client(use_cookies=True)
+    html = c.get("/dataset/", status=None).get_data(as_text=True)
+    token = _re.search(r'name="_csrf_token"\s+(?:content|value)="([^"]+)"', html).group(1)
+    return c.post(url, headers={"X-CSRFToken": token}, **kw)
+
+
 def api(world, role, action, **params):
     r = world["app"].post("/api/3/action/" + action, json=params,
                           headers=headers(world, role), status=None)
@@ -227,18 +240,16 @@ def test_resource_page_shows_views_only_with_the_data(world, role, i, t):
                          ids=[x for x, c in zip(IDS, CELLS) if not EXPECTED[c[0]][c[1]]])
 def test_datatables_routes_refuse(world, role, i, t):
     v = world["views"][t]
-    r = world["app"].post("/datatables/ajax/%s" % v["datatables"]["id"],
+    r = post_form(world, role, "/datatables/ajax/%s" % v["datatables"]["id"],
                           data={"draw": "1", "search[value]": "", "start": "0",
-                                "length": "10"},
-                          headers=headers(world, role), status=None)
+                                "length": "10"}, status=None)
     assert r.status_code == 403
     assert r.json["reason_code"] and r.json["error"] in reason(world, role, t)
-    r = world["app"].post("/zh_Hans_CN/datatables/ajax/%s" % v["datatables"]["id"],
-                          data={"draw": "1"}, headers=headers(world, role), status=None)
+    r = post_form(world, role, "/zh_Hans_CN/datatables/ajax/%s" % v["datatables"]["id"],
+                          data={"draw": "1"}, status=None)
     assert r.status_code == 403 and r.json["error"] == reason(world, role, t)[0]
-    r = world["app"].post("/datatables/filtered-download/%s" % v["datatables"]["id"],
-                          data={"params": "{}", "format": "csv"},
-                          headers=headers(world, role), status=None, follow_redirects=False)
+    r = post_form(world, role, "/datatables/filtered-download/%s" % v["datatables"]["id"],
+                          data={"params": "{}", "format": "csv"}, status=None, follow_redirects=False)
     assert r.status_code == 403
     assert "govopen-forbidden" in r.body
 
@@ -294,9 +305,8 @@ def test_views_of_a_private_entry_are_the_departments(world):
         assert r.status_code == 404 and url not in r.body, role
         status, body = api(world, role, "resource_view_show", id=view["id"])
         assert status == 403 and url not in json.dumps(body), role
-        r = world["app"].post("/datatables/filtered-download/%s" % view["id"],
-                              data={"params": "{}", "format": "csv"},
-                              headers=headers(world, role), status=None,
+        r = post_form(world, role, "/datatables/filtered-download/%s" % view["id"],
+                              data={"params": "{}", "format": "csv"}, status=None,
                               follow_redirects=False)
         assert r.status_code == 404, role
     for role in ("dept_editor", "authority"):

@@ -242,21 +242,9 @@ def _caller() -> dq.Caller:
 
 def _app_of_request(user_id: str) -> Optional[str]:
     """The application whose key authenticated this request, if any."""
-    header = tk.config.get("apitoken_header_name") or "Authorization"
-    raw = flask.request.headers.get(header, "")
-    if not raw:
-        return None
-    from ckan.lib import api_token
-    from .model import App
-    try:
-        data = api_token.decode(str(raw).strip()) or {}
-    except Exception:
-        return None
-    jti = data.get("jti")
-    if not jti:
-        return None
-    app = model.Session.query(App).filter(App.token_id == jti).first()
-    return app.id if app is not None and app.user_id == user_id else None
+    from .app_keys import app_of_header
+    app = app_of_header(user_id)
+    return app.id if app is not None else None
 
 
 def _params() -> dict:
