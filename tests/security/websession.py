@@ -38,3 +38,11 @@ def logged_in_as(c) -> str | None:
         return None
     m = re.search(r'href="/user/([^"/?]+)"', r.get_data(as_text=True))
     return m.group(1) if m else None
+
+
+def logout(c):
+    """Log out as the header's button does: POST /user/_logout with the page's CSRF token
+    (a GET only shows the logout page)."""
+    token = csrf_token(c, "/dashboard/datasets")
+    return c.post("/user/_logout", data={"_csrf_token": token}, follow_redirects=True,
+                  status=None)

@@ -137,6 +137,19 @@ def before_login():
     return resp
 
 
+def before_logout():
+    """IAuthenticator.logout: only a POST (which CKAN's CSRF check has passed) logs
+    out. CKAN 2.11 also logs out on GET /user/_logout, and logout ends every session
+    of the account, so a link or an image on any page (outside test, finding F5:
+    ``![x](/user/_logout)`` in a profile) logged its viewers out. A GET gets a page
+    with the logout button (the same POST form as the header's). → a response or None."""
+    from flask import request
+    from flask_login import current_user
+    if request.method == "POST" or not current_user.is_authenticated:
+        return None  # anonymous: CKAN sends them to the login page
+    return tk.render("user/logout_confirm.html", {})
+
+
 def on_failed_login(sender, **kwargs):
     """CKAN's ``failed_login`` signal (sender: the login name given)."""
     from flask import has_request_context

@@ -302,6 +302,10 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         from .login_security import before_login
         return before_login()
 
+    def logout(self):
+        from .login_security import before_logout  # outside test F5: logout by POST only
+        return before_logout()
+
     # ------------------------------------------------------------ IFacets
     def dataset_facets(self, facets_dict, package_type):
         from collections import OrderedDict

@@ -134,8 +134,27 @@ def policy(nonce_value: str, hashes=(), allow_eval: bool = False) -> str:
     ])
 
 
+#: tags CKAN's markdown rendering (``h.render_markdown``) must not let through
+MARKDOWN_DROPPED_TAGS = ("img",)
+
+
+def drop_markdown_images() -> None:
+    """No images in user-written markdown (outside test, finding F5): an image is a GET
+    the viewer's browser sends with their cookies, so a profile's "about" holding
+    ``![x](/user/_logout)`` logged out whoever looked at it (and other sites' images
+    are blocked by the CSP anyway). CKAN renders every markdown text — profile "about"
+    (views/user.py calls the module function directly, so a template helper override
+    would miss it), dataset notes, resource, group and organization descriptions —
+    through ``render_markdown``, which reads this module-level set at each call; the
+    tag is taken out of it here, once, so every caller is covered (bleach strips it)."""
+    from ckan.lib import helpers as core_helpers
+    for tag in MARKDOWN_DROPPED_TAGS:
+        core_helpers.MARKDOWN_TAGS.discard(tag)
+
+
 def install(app, config) -> None:
     import ckan.plugins.toolkit as tk
+    drop_markdown_images()
     app.jinja_env.add_extension(ScriptNonceExtension)
     app.jinja_env.globals[NONCE_GLOBAL] = nonce
     https = (config.get("ckan.site_url") or "").lower().startswith("https://")
