@@ -174,6 +174,20 @@ def headers(world: dict, role: str) -> dict:
     return {} if role == "anonymous" else {"Authorization": world["tokens"][role]}
 
 
+def post_form(world: dict, role: str, url: str, **kw):
+    """POST a page's form or script endpoint (the datatables preview …) as ``role``: with
+    its API token, or for anonymous as a browser does, with the CSRF token of its own
+    session in the X-CSRFToken header (anonymous posts without one are refused: outside
+    test, finding F1)."""
+    if role != "anonymous":
+        return world["app"].post(url, headers=headers(world, role), **kw)
+    import re
+    c = world["app"].test_client(use_cookies=True)
+    html = c.get("/dataset/", status=None).get_data(as_text=True)
+    token = re.search(r'name="_csrf_token"\s+(?:content|value)="([^"]+)"', html).group(1)
+    return c.post(url, headers={"X-CSRFToken": token}, **kw)
+
+
 def api(world: dict, role: str, name: str, /, **params):
     """POST the API action ``name`` as ``role`` through the world's test app:
     (status, decoded answer)."""

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from govopen_world import CSV_BYTES, OPEN_TYPES, ROLES, api, headers, run_gate, upload
+from govopen_world import CSV_BYTES, OPEN_TYPES, ROLES, api, headers, post_form, run_gate, upload
 
 Y, N = True, False
 EXPECTED_DATA = {
@@ -165,11 +165,10 @@ def test_views_and_datatables_ajax(world, role, i, ot):
         r = get(world, role, "/dataset/%s/resource/%s/view/%s" % (pkg["id"], rid(world, ot),
                                                                   v["id"]))
         assert r.status_code == (200 if allowed else 403), v["view_type"]
-    r = world["app"].post("/datatables/ajax/%s" % by_type["datatables_view"]["id"],
-                          data={"draw": "1", "start": "0", "length": "10",
-                                "search[value]": "", "order[0][column]": "0",
-                                "order[0][dir]": "asc"},
-                          headers=headers(world, role), status=None)
+    r = post_form(world, role, "/datatables/ajax/%s" % by_type["datatables_view"]["id"],
+                  data={"draw": "1", "start": "0", "length": "10",
+                        "search[value]": "", "order[0][column]": "0",
+                        "order[0][dir]": "asc"}, status=None)
     assert r.status_code == (200 if allowed else 403)
     rows = json.loads(r.body).get("data") or [] if allowed else []
     assert ([row.get("站点") for row in rows] == ["天安门东"]) is allowed

@@ -24,7 +24,7 @@ import ckan.plugins as plugins
 from ckan.common import config
 from ckan.tests import helpers
 
-from govopen_world import ROLES, VALID_ENTRY, upload
+from govopen_world import ROLES, VALID_ENTRY, post_form, upload
 
 VIEW_PLUGINS = "image_view webpage_view datatables_view"
 PNG_BYTES = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
@@ -104,19 +104,6 @@ def world():
 
 def headers(world, role):
     return {} if role == "anonymous" else {"Authorization": world["tokens"][role]}
-
-
-def post_form(world, role, url, **kw):
-    """POST a page's form (the datatables preview) as ``role``: with its API token, or
-    for anonymous as the browser does, with the session's CSRF token (an anonymous form
-    post without one is refused since the outside test's F1)."""
-    if role != "anonymous":
-        return world["app"].post(url, headers=headers(world, role), **kw)
-    import re as _re
-    c = world["app"].test_client(use_cookies=True)
-    html = c.get("/dataset/", status=None).get_data(as_text=True)
-    token = _re.search(r'name="_csrf_token"\s+(?:content|value)="([^"]+)"', html).group(1)
-    return c.post(url, headers={"X-CSRFToken": token}, **kw)
 
 
 def api(world, role, action, **params):
@@ -241,15 +228,16 @@ def test_resource_page_shows_views_only_with_the_data(world, role, i, t):
 def test_datatables_routes_refuse(world, role, i, t):
     v = world["views"][t]
     r = post_form(world, role, "/datatables/ajax/%s" % v["datatables"]["id"],
-                          data={"draw": "1", "search[value]": "", "start": "0",
-                                "length": "10"}, status=None)
+                  data={"draw": "1", "search[value]": "", "start": "0", "length": "10"},
+                  status=None)
     assert r.status_code == 403
     assert r.json["reason_code"] and r.json["error"] in reason(world, role, t)
     r = post_form(world, role, "/zh_Hans_CN/datatables/ajax/%s" % v["datatables"]["id"],
-                          data={"draw": "1"}, status=None)
+                  data={"draw": "1"}, status=None)
     assert r.status_code == 403 and r.json["error"] == reason(world, role, t)[0]
     r = post_form(world, role, "/datatables/filtered-download/%s" % v["datatables"]["id"],
-                          data={"params": "{}", "format": "csv"}, status=None, follow_redirects=False)
+                  data={"params": "{}", "format": "csv"}, status=None,
+                  follow_redirects=False)
     assert r.status_code == 403
     assert "govopen-forbidden" in r.body
 
@@ -306,8 +294,8 @@ def test_views_of_a_private_entry_are_the_departments(world):
         status, body = api(world, role, "resource_view_show", id=view["id"])
         assert status == 403 and url not in json.dumps(body), role
         r = post_form(world, role, "/datatables/filtered-download/%s" % view["id"],
-                              data={"params": "{}", "format": "csv"}, status=None,
-                              follow_redirects=False)
+                      data={"params": "{}", "format": "csv"}, status=None,
+                      follow_redirects=False)
         assert r.status_code == 404, role
     for role in ("dept_editor", "authority"):
         r = world["app"].get(page, headers=headers(world, role), status=None)
