@@ -409,8 +409,15 @@ def _datatables_view(rid):
 def datatables(world, view_id, address, length="100000", **form):
     data = {"draw": "1", "start": "0", "length": length, "search[value]": "",
             "order[0][column]": "0", "order[0][dir]": "asc", **form}
-    return world["app"].post("/datatables/ajax/%s" % view_id, data=data, status=None,
-                             environ_overrides={"REMOTE_ADDR": address})
+    # as the preview's script posts: with its session's CSRF token (anonymous form posts
+    # without one are refused, outside test F1)
+    import re
+    env = {"REMOTE_ADDR": address}
+    c = world["app"].test_client(use_cookies=True)
+    html = c.get("/dataset/", environ_overrides=env).get_data(as_text=True)
+    token = re.search(r'name="_csrf_token"\s+(?:content|value)="([^"]+)"', html).group(1)
+    return c.post("/datatables/ajax/%s" % view_id, data=data, headers={"X-CSRFToken": token},
+                  environ_overrides=env)
 
 
 def test_datatables_preview_is_under_the_rows_and_calls_quota(world, seven_rows, set_quota):
