@@ -96,6 +96,10 @@ def _user_menu():
             if heads:
                 items.append(_item("scorecard", _("Department scorecard"),
                                    url("govopen_oversight.scorecards", organization=heads[0].name)))
+                # walk 2026-12-06: the annual report could not be reached by clicking
+                items.append(_item("annual_report", _("Annual report"),
+                                   url("govopen_oversight.report", year=_report_year(),
+                                       organization=heads[0].name)))
         if role == ot.PORTAL_AUTHORITY:
             items += [
                 _item("reconsideration", _("Reconsiderations"), url("govopen_demand.oversight"),
@@ -103,9 +107,43 @@ def _user_menu():
                                                       "open_only": True}), alert=True),
                 _item("stats", _("Statistics"), url("govopen_requests.stats")),
                 _item("scorecards", _("Scorecards"), url("govopen_oversight.scorecards")),
+                _item("annual_report", _("Annual report"), url("govopen_oversight.report", year=_report_year())),
                 _item("calendar", _("Working-day calendar"), url("govopen_requests.calendar_admin")),
             ]
     return {"role": role, "items": items, "notifications": notes, "department": department}
+
+
+def _report_year() -> int:
+    """The year an annual report is written for: the last full year."""
+    from .logic import requests_glue as glue
+    return glue.today_local().year - 1
+
+
+def govopen_annual_reports(organization=None):
+    """[{year, state: published|draft|none, url}] of the annual reports of one department
+    (``organization``: its name) or of the jurisdiction, newest first: the published ones
+    for everyone; drafts, and last year's not yet generated, for who may write them
+    (``open_types.may_edit_report``)."""
+    import ckan.model as model
+    from .model import AnnualReport
+    org = model.Group.get(organization) if organization else None
+    if organization and org is None:
+        return []
+    try:
+        may_edit = ot.may_edit_report(_actor(), org.id if org else None).allowed
+        rows = (model.Session.query(AnnualReport)
+                .filter(AnnualReport.organization_id == (org.id if org else "")).all())
+    except Exception:
+        log.exception("annual report list unavailable")
+        return []
+    states = {r.year: r.state for r in rows if r.state == "published" or may_edit}
+    if may_edit:
+        states.setdefault(_report_year(), "none")
+    name = org.name if org else None
+    labels = {"published": tk._("Published"), "draft": tk._("Draft"), "none": tk._("Not generated yet")}
+    return [{"year": y, "state": states[y], "state_label": labels[states[y]],
+             "url": tk.h.url_for("govopen_oversight.report", year=y, organization=name)}
+            for y in sorted(states, reverse=True)]
 
 
 def govopen_dataset_usage(package_id):
@@ -159,4 +197,5 @@ def govopen_legal_bases():
 
 def get_helpers():
     return {f.__name__: f for f in (govopen_user_menu, govopen_dataset_usage, govopen_home_newest,
-                                    govopen_home_most_downloaded, govopen_legal_bases)}
+                                    govopen_home_most_downloaded, govopen_legal_bases,
+                                    govopen_annual_reports)}
