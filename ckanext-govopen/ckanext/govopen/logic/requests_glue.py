@@ -527,6 +527,52 @@ def applicant(req: Dict[str, Any]) -> Dict[str, Any]:
     return {"name": name, "account": account if account and account != name else None}
 
 
+def _original_request(fields) -> Optional[Dict[str, Any]]:
+    from ..model import Request
+    from ..domain import request_forms as rf
+    rid = fields.get("original_request_id")
+    orig = model.Session.query(Request).get(rid) if rid else None
+    if orig is None:
+        return None
+    return {"id": orig.id, "kind": orig.kind, "kind_title": kind_title(orig.kind),
+            "number": rf.request_number(orig.kind, workdays.utc(orig.received_at).isoformat()
+                                        if orig.received_at else None, orig.id)}
+
+
+#: fields shown elsewhere on the request page (the facts above), never in 申请内容
+_FIELDS_SHOWN_ELSEWHERE = {"dataset_id", "applicant_name"}
+
+
+def display_fields(kind: str, fields: Dict[str, Any], original: Optional[dict] = None) -> List[dict]:
+    """申请内容 as people read it (walk 2026-12-06: internal keys such as
+    ``original_department_id``, ``demand_id None`` and ``demo_activity True`` were shown):
+    only the kind's declared fields, by their labels, with empty values left out and
+    ids turned into names. → [{key, label, value, url}]"""
+    labels = field_labels(kind)
+    en = is_en()
+    out = []
+    for key, value in fields.items():
+        if key not in labels or key in _FIELDS_SHOWN_ELSEWHERE or value is None or value == "":
+            continue
+        url = None
+        if key == "applicant_type":
+            zh_en = APPLICANT_TYPES.get(value)
+            value = (zh_en[1] if en else zh_en[0]) if zh_en else value
+        elif key == "resource_id":
+            value = tk.h.govopen_resource_name(value)
+        elif key == "attachment" and isinstance(value, str) and value.startswith("attachment:"):
+            value = value.split(":", 1)[1].split("-", 1)[-1]
+            url = "attachment"  # the page links it (the route needs the request's id)
+        elif key == "original_request_id":
+            if original is None:
+                continue
+            value, url = original["number"], tk.h.url_for("govopen_requests.read", id=original["id"])
+        elif isinstance(value, bool):
+            value = tk._("Yes") if value else tk._("No")
+        out.append({"key": key, "label": labels[key], "value": value, "url": url})
+    return out
+
+
 def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
     reviewer = is_reviewer(actor, row)
     snap = snapshot(row)
@@ -544,6 +590,12 @@ def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
         "fields": fields, "jurisdiction": row.jurisdiction, "state_label": state_label(row.state),
     }
     out["applicant"] = applicant(out)
+    # walk 2026-12-06: a reconsideration has no answering department (the authority
+    # decides); pages show the department whose answer is contested, and the original
+    # request by its number
+    out["shown_department"] = out["department"] or (
+        _org_label(fields.get("original_department_id")) if row.kind == "reconsideration" else None)
+    out["original_request"] = _original_request(fields) if row.kind == "reconsideration" else None
     out.update(countdown(row))
     if not full:
         return out
@@ -556,6 +608,7 @@ def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
                            if k in out["available_actions"]}
     out["viewer_roles"] = sorted(roles_of(actor, row))
     out["field_labels"] = field_labels(row.kind)
+    out["display_fields"] = display_fields(row.kind, fields, out["original_request"])
     decision = next((h for h in reversed(out["history"]) if h["to"] in rq.get_kind(row.kind).final_states),
                     None)
     out["decision"] = decision

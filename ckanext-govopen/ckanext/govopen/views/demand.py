@@ -221,5 +221,9 @@ def oversight():
     directions = tk.get_action("govopen_direction_list")(ctx, {})
     reviews = tk.get_action("govopen_request_list")(ctx, {"scope": "department", "kind": "high_demand_review"})
     objections = tk.get_action("govopen_request_list")(ctx, {"scope": "department", "kind": "objection"})
+    # walk 2026-12-06: the menu's 复核 count counts these; the page must list them
+    reconsiderations = tk.get_action("govopen_request_list")(ctx, {"scope": "department",
+                                                                   "kind": "reconsideration"})
     return tk.render("govopen/demand/dashboard.html", extra_vars={
-        "directions": directions, "reviews": reviews, "objections": objections})
+        "directions": directions, "reviews": reviews, "objections": objections,
+        "reconsiderations": reconsiderations})
