@@ -72,7 +72,8 @@ def activity_demo(echo: Callable[[str], None] = lambda s: None,
                 subjects = [p for p in pkgs if kind != "objection" or p.name != OBJECTION["package"]]
                 row = Request(kind=kind, state=state, jurisdiction=j.code, requester_id=site.id,
                               department_id=org.id, subject=rnd.choice(subjects).id if subjects else None,
-                              fields={MARK: True, "purpose": "演示数据（生成的活动）"}, received_at=got,
+                              fields={MARK: True, ("description" if kind == "objection" else "purpose"):
+                                      "演示数据（生成的活动）"}, received_at=got,
                               due_date=due, decided_at=decided, created=got, modified=decided or got)
                 model.Session.add(row)
                 model.Session.flush()

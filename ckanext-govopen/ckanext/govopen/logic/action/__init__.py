@@ -272,6 +272,8 @@ def govopen_overdue_list(context, data_dict):
         if status["overdue"]:
             out.append({"id": entry["id"], "name": entry["name"], "title": entry["title"],
                         "organization": (entry.get("organization") or {}).get("name"),
+                        "organization_title": (entry.get("organization") or {}).get("title")
+                        or (entry.get("organization") or {}).get("name"),
                         **status})
     return out
 
