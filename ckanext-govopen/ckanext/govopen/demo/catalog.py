@@ -44,7 +44,7 @@ USERS = [
              "sysadmin: every department, catalog entry, request, review, negative list and update duty")},
     {"name": "citizen", "fullname": "张三", "password": "Demo-2026-citizen", "kind": "citizen",
      "role": ("公民", "citizen"),
-     "can": ("浏览和下载无条件开放数据；申请有条件开放数据；提出异议",
+     "can": ("浏览和下载无条件开放数据；申请有条件开放数据；提出疑义",
              "browse and download unconditional data; apply for conditional data; raise objections")},
     {"name": "enterprise", "fullname": "某某科技有限公司", "password": "Demo-2026-enterprise", "kind": "enterprise",
      "role": ("企业", "enterprise"),

@@ -53,7 +53,7 @@ KINDS = ("application", "share_request", "objection", "high_demand_review", "rec
 KIND_LABELS = {
     "application": ("数据申请", "Applications"),
     "share_request": ("共享申请", "Share requests"),
-    "objection": ("异议", "Objections"),
+    "objection": ("疑义", "Objections"),
     "high_demand_review": ("高需求审查", "High-demand reviews"),
     "reconsideration": ("复核", "Reconsiderations"),
 }

@@ -1,4 +1,4 @@
-"""Objection (异议) to published data: a user says a resource is wrong.
+"""Objection (疑义) to published data: a user says a resource is wrong.
 
 The department corrects the resource or confirms it with an explanation,
 within ``kinds.objection.limit`` working days (Chongqing 10, one extension of at
@@ -15,7 +15,7 @@ DEPT = (DEPARTMENT_MEMBER, DEPARTMENT_ADMIN)
 
 KIND = KindDeclaration(
     name="objection",
-    title_zh="数据异议",
+    title_zh="数据疑义",
     title_en="Objection",
     states=("submitted", EXTENSION_PROPOSED, "extended", "corrected", "confirmed", "withdrawn"),
     initial="submitted",
@@ -25,7 +25,7 @@ KIND = KindDeclaration(
     # description = what is wrong; where (row/column/field) and evidence optional;
     # resource_id optional: a flag may concern the whole dataset (dataset_id).
     submit_fields=(FieldSpec("resource_id", "text", False, "资源", "Resource", max_length=ID),
-                   FieldSpec("description", "text", True, "异议内容", "What is wrong"),
+                   FieldSpec("description", "text", True, "疑义内容", "What is wrong"),
                    FieldSpec("dataset_id", "text", False, "数据集", "Dataset", max_length=ID),
                    FieldSpec("where", "text", False, "问题位置", "Where", max_length=SHORT),
                    FieldSpec("evidence", "text", False, "证据", "Evidence"),),
