@@ -156,6 +156,30 @@ def test_generated_requests_show_no_internal_fields_nor_none(world):
     assert "已更正" in public
 
 
+def test_high_demand_review_names_its_demand(world):
+    """A high-demand review's 数据需求 is the demand's title with a link, not its id."""
+    import ckan.model as model
+    from ckanext.govopen.logic import requests_glue as glue
+    from ckanext.govopen.model import Demand, Request
+    pkg = world["datasets"]["not_open"]["pkg"]
+    demand = Demand(package_id=pkg["id"], title="交通违法数据开放", creator_id=world["users"]["citizen"]["id"],
+                    department_id=world["dept"]["id"])
+    model.Session.add(demand)
+    model.Session.flush()
+    now = dt.datetime.utcnow()
+    row = Request(kind="high_demand_review", state="submitted", jurisdiction=glue.jurisdiction().code,
+                  requester_id=world["users"]["citizen"]["id"], department_id=world["dept"]["id"],
+                  subject=pkg["id"], fields={"dataset_id": pkg["id"], "requester_count": 3,
+                                             "demand_id": demand.id},
+                  received_at=now, due_date=now.date(), created=now, modified=now)
+    model.Session.add(row)
+    model.Session.commit()
+    page = _page(world, "dept_admin", "/dashboard/requests/" + row.id)
+    text = visible_text(page)
+    assert not UUID.search(text), UUID.search(text).group(0)
+    assert re.search(r'<dd data-field="demand_id"><a href="[^"]*%s">交通违法数据开放</a>' % demand.id, page)
+
+
 def test_overdue_list_names_the_department(world):
     from unittest import mock
     from ckanext.govopen.domain import catalog
@@ -240,4 +264,4 @@ def test_entry_with_a_chinese_only_title_gets_a_url(world):
     r = c.post("/zh_Hans_CN/dataset/new", data=form, follow_redirects=False, status=None)
     body = r.get_data(as_text=True)
     assert "缺失值" not in body and r.status_code == 302, (r.status_code, re.findall(r"error[^<]{0,200}", body)[:5])
-    assert "/dataset/cheng-shi-dao-lu-ting-che-bo-wei/resource/new" in r.headers["Location"]
+    assert "/dataset/cheng-shi-dao-lu-ting-che-bo-wei" in r.headers["Location"]

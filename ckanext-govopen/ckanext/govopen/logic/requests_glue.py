@@ -567,6 +567,12 @@ def display_fields(kind: str, fields: Dict[str, Any], original: Optional[dict] =
             if original is None:
                 continue
             value, url = original["number"], tk.h.url_for("govopen_requests.read", id=original["id"])
+        elif key == "demand_id":
+            from ..model import Demand
+            demand = model.Session.query(Demand).get(value)
+            if demand is None:
+                continue
+            value, url = demand.title or tk._("Demand"), tk.h.url_for("govopen_demand.read", id=demand.id)
         elif isinstance(value, bool):
             value = tk._("Yes") if value else tk._("No")
         out.append({"key": key, "label": labels[key], "value": value, "url": url})
