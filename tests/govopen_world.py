@@ -107,18 +107,22 @@ def build_world(password: str = "Test-Passw0rd!") -> dict:
     users = {}
     for role in ROLES[1:]:
         make = factories.Sysadmin if role == "authority" else factories.User
+        # image_url "": the factory's third-party image breaks the CSP; about: the
+        # factory's random English sentence once began "None …" and the crawl's check
+        # for Python values on pages took it for one (CI, 2026-12-06)
         users[role] = make(name="%s_%s" % (role, uuid.uuid4().hex[:4]), password=password,
-                           image_url="")  # the factory's third-party image breaks the CSP
+                           image_url="", about="测试账号")
     for role in ("citizen", "enterprise"):
         u = model.User.get(users[role]["id"])
         u.plugin_extras = {"govopen": {"kind": role, "verified": VERIFIED}}
         model.repo.commit()
     # no image_url: the factory's default is a third-party image, which the portal's
     # CSP (img-src 'self') blocks in the browser tests
-    dept = factories.Organization(title="市交通运输局", image_url="", users=[
+    # descriptions fixed too: the factory's random English could read as a Python value
+    dept = factories.Organization(title="市交通运输局", image_url="", description="测试部门", users=[
         {"name": users["dept_editor"]["name"], "capacity": "editor"},
         {"name": users["dept_admin"]["name"], "capacity": "admin"}])
-    other = factories.Organization(title="市卫生健康委员会", image_url="", users=[
+    other = factories.Organization(title="市卫生健康委员会", image_url="", description="测试部门", users=[
         {"name": users["other_editor"]["name"], "capacity": "editor"}])
     tokens = {role: helpers.call_action("api_token_create", {"user": u["name"]},
                                         user=u["name"], name="t")["token"]
