@@ -51,6 +51,10 @@ def test_share_type_change_needs_a_reason_is_recorded_and_withdraws_until_re_sig
     assert (last["old_share_type"], last["new_share_type"]) == ("not_shared", "unconditional")
     assert last["reason"] == "经协商向各部门共享"
     assert last["user_name"] == world["users"]["dept_editor"]["name"] and last["created"]
+    # on the entry's page, in its own table
+    page = world["app"].get("/dataset/%s" % pkg["name"], headers=headers(world, "dept_admin")).body
+    table = page[page.index("govopen-share-type-changes"):]
+    assert "经协商向各部门共享" in table[:table.index("</section>")]
     # the open-type log is not mixed with it
     st, body = api(world, "anonymous", "govopen_open_type_changes", id=pkg["id"])
     assert all(c["field"] == "open_type" for c in body["result"])

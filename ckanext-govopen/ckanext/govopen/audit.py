@@ -162,15 +162,9 @@ def _user_names(ids: Iterable[str]) -> Dict[str, str]:
     return {u.id: u.name for u in model.Session.query(model.User).filter(model.User.id.in_(ids))}
 
 
-def export(out_path: str) -> Dict[str, Any]:
-    """Write the chain as CSV for auditors (one line per row, ``data`` as the
-    canonical JSON that was hashed) and ``<out>.head.json`` with the head hash,
-    the base (last archived) hash, the row count, the verification result and the
-    CSV's SHA-256. → the head document."""
-    table, head, anchor = _tables()
-    with _snapshot() as conn, conn.begin():
-        h, anchors = _read(conn, head, anchor)
-        rows = [dict(r) for r in conn.execute(sa.select(table).order_by(table.c.id)).mappings()]
+def _write_csv(out_path: str, rows) -> None:
+    """The rows as the auditors' CSV (``data`` as the canonical JSON that was hashed),
+    for both the export and the archive."""
     names = _user_names(r["actor"] for r in rows)
     with open(out_path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -180,6 +174,18 @@ def export(out_path: str) -> Dict[str, Any]:
                         r["event"], r["subject"] or "",
                         json.dumps(r["data"], sort_keys=True, ensure_ascii=False, separators=(",", ":")),
                         r["prev_hash"], r["hash"]])
+
+
+def export(out_path: str) -> Dict[str, Any]:
+    """Write the chain as CSV for auditors (one line per row, ``data`` as the
+    canonical JSON that was hashed) and ``<out>.head.json`` with the head hash,
+    the base (last archived) hash, the row count, the verification result and the
+    CSV's SHA-256. → the head document."""
+    table, head, anchor = _tables()
+    with _snapshot() as conn, conn.begin():
+        h, anchors = _read(conn, head, anchor)
+        rows = [dict(r) for r in conn.execute(sa.select(table).order_by(table.c.id)).mappings()]
+    _write_csv(out_path, rows)
     result = chain.verify(rows, int(h["base_id"]), h["base_hash"], head=h, anchors=anchors)
     with open(out_path, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
@@ -248,15 +254,7 @@ def archive(out_path: str, now: Optional[dt.datetime] = None, actor: Optional[st
     if not seg.ok:
         s.rollback()
         raise tk.ValidationError({"chain": [seg.broken.message_zh + " / " + seg.broken.message_en]})
-    names = _user_names(r["actor"] for r in rows)
-    with open(out_path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(EXPORT_COLUMNS)
-        for r in rows:
-            w.writerow([r["id"], chain.at_text(r["at"]), r["actor"] or "", names.get(r["actor"], ""),
-                        r["event"], r["subject"] or "",
-                        json.dumps(r["data"], sort_keys=True, ensure_ascii=False, separators=(",", ":")),
-                        r["prev_hash"], r["hash"]])
+    _write_csv(out_path, rows)
     with open(out_path, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
     doc = {"rows": len(rows), "first_id": rows[0]["id"], "last_id": rows[-1]["id"],
