@@ -333,8 +333,15 @@ def test_1gb_csv_worker_memory_bounded_nothing_original_public_editor_told(wworl
 
         def sample(p):
             nonlocal checked_running
-            if p["state"] != "succeeded":  # fail closed while it runs: no public copy yet
-                assert not os.path.exists(public), p
+            if p["state"] != "succeeded" and os.path.exists(public):
+                # fail closed while it runs: the copy is renamed into place only after the
+                # residual scan passed, a moment before the job records its success (CI,
+                # 2026-12-06, caught that moment). A copy there must therefore be the
+                # finished one, and the state must follow at once
+                deadline = time.monotonic() + 30
+                while show(w, rid)["state"] == "running" and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert show(w, rid)["state"] == "succeeded", p
             if p["state"] == "running":
                 stamps.append((time.monotonic(), p["rows_done"]))
                 if not checked_running:
