@@ -173,6 +173,10 @@ _REASONS = {
     "publication_pending": ("该资源尚未通过发布前脱敏审查，暂不可获取。",
                             "This resource has not passed the pre-publication review yet."),
     "unknown_action": ("未知的访问类型。", "Unknown access type."),
+    "grant_conditional_only": ("只有有条件开放的数据可以授权给个人或企业使用：无条件开放数据人人可得，不予开放数据不得授权。",
+                               "Only conditionally open data can be granted to a person or "
+                               "enterprise: open data is everyone's, data not open may not be granted."),
+    "grant_allowed": ("可以授权。", "May be granted."),
 }
 
 
@@ -336,6 +340,15 @@ def sees_sharing(actor: Actor) -> bool:
     """Whether the dataset page shows the sharing-between-departments block (共享):
     it is internal to government, so department members and the authority only."""
     return bool(actor.sysadmin or any(actor.org_capacities or {}))
+
+
+def may_grant_to_user(dataset: Dataset) -> Decision:
+    """A user's grant (数据使用授权) exists only for conditionally open data: granting
+    not_open data would be a misleading record (the policy refuses it anyway), and
+    unconditional data needs none (outside test F11)."""
+    if dataset.open_type == CONDITIONAL:
+        return _d(True, "grant_allowed")
+    return _d(False, "grant_conditional_only")
 
 
 def may_apply(actor: Actor, dataset: Dataset) -> bool:

@@ -59,6 +59,9 @@ def govopen_grant_create(context, data_dict):
         raise tk.ValidationError(errors)
     expires = _dt_param(data_dict.get("expires"), "expires")
     tk.check_access("govopen_grant_create", context, {"package_id": pkg.id})
+    allowed = ot.may_grant_to_user(access.dataset_value(pkg))
+    if not allowed:
+        raise tk.ValidationError({"package_id": [access.lang_message(allowed)]})
     granter = model.User.get(context.get("user"))
     grant = Grant(user_id=user.id, package_id=pkg.id,
                   granted_by=granter.id if granter else (context.get("user") or "system"),

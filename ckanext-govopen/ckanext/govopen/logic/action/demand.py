@@ -730,6 +730,20 @@ def direction_overdue_notices(today=None) -> list:
 
 
 # ------------------------------------------------------------------ hooks from govopen_request_act
+def before_act(row, action, fields):
+    """Checks the engine cannot make (it knows no resources): a correction names a
+    resource of the entry the objection is about — a department corrects the flagged
+    data, not another department's (outside test F11)."""
+    if row.kind == "objection" and action == "correct" and fields.get("resource_id"):
+        res = model.Resource.get(str(fields["resource_id"]))
+        if res is None or res.package_id != row.subject or res.state != "active":
+            message = _t("更正的资源须属于被提出疑义的数据集",
+                         "The corrected resource must belong to the dataset the objection is about")
+            raise tk.ValidationError({"resource_id": [message], "rule": ["invalid_fields"],
+                                      "message": [message]})
+        fields["resource_id"] = res.id
+
+
 def before_commit(context, row, result, fields):
     """Runs inside govopen_request_act after the engine accepted the transition,
     before the commit: a review answered ``open`` changes the entry's open type

@@ -338,8 +338,9 @@ def govopen_request_act(context, data_dict):
         if u is not None:
             fields["approver"] = u.id
     actor = glue.engine_actor_from_context(context)
-    result = glue.act(row, action, actor, fields)
     from . import demand as _demand  # issue 8: a review answered 'open' opens the entry
+    _demand.before_act(row, action, fields)
+    result = glue.act(row, action, actor, fields)
     _demand.before_commit(context, row, result, fields)
     grant = None
     if row.kind in ("application", "share_request") and result.new_state == "approved":
