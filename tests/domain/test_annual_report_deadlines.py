@@ -62,6 +62,10 @@ def test_reminders_of_the_compilation():
     assert [r.kind for r in ar.reminders(RULES, dt.date(2026, 3, 2), states, None)] == \
         ["report_compilation_overdue"]
     assert ar.reminders(RULES, dt.date(2026, 3, 2), {"b": "draft"}, "published") == []   # all done
+    assert [r.kind for r in ar.reminders(RULES, dt.date(2026, 3, 31), {"b": "draft"}, None)] == \
+        ["report_draft_overdue", "report_compilation_overdue"]
+    assert ar.reminders(RULES, dt.date(2026, 4, 1), {"b": "draft"}, None) == []    # the season is over
+    assert ar.reminders(RULES, dt.date(2026, 12, 6), {"b": None}, None) == []
 
 
 def test_status_and_message():

@@ -90,6 +90,10 @@ def test_the_published_report_as_a_pdf(scene, app):
     same_row = [t for t, _x, y in boxes if abs(y - label[0][2]) < 12 and t != label[0][0]]
     assert str(DOWNLOADS) in "".join(same_row).replace(",", ""), same_row   # the figure, on the label's row
     assert "下载次数" in text and pub["sha256"] in text.replace("\n", "").replace(" ", "")
+    import pypdfium2 as pdfium
+    images = [o for pg in pdfium.PdfDocument(pdf) for o in pg.get_objects()
+              if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    assert len(images) == 2                                      # the two charts (matplotlib)
     # the title region is drawn (not blank) in the rendered page
     assert image.crop((0, 0, image.width, 120)).convert("L").getextrema()[0] < 100
 

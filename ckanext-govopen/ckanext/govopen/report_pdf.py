@@ -51,7 +51,8 @@ def value_text(value, rate: bool) -> str:
 
 def render(doc: Mapping, font: Tuple[str, int]) -> bytes:
     """``doc``: {title, subtitle, status, lines: [text], cards: [(card title, layer rows as
-    ``scorecard.layer_rows``)], narrative_title, narrative, sections_title,
+    ``scorecard.layer_rows``)], charts_title, charts: [(title, spec)] (the page's Chart.js
+    specs, ``views/oversight.charts``), narrative_title, narrative, sections_title,
     sections: [(department title, text)], footer, created: datetime or None} → PDF bytes.
     The first page holds the title, the status and the first card's figures."""
     from fpdf import FPDF
@@ -102,6 +103,15 @@ def render(doc: Mapping, font: Tuple[str, int]) -> bytes:
         pdf.multi_cell(width, 6, text or "—", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
         pdf.ln(3)
 
+    charts = [c for c in (doc.get("charts") or ()) if c[1].get("labels")]
+    if charts:
+        pdf.set_font("cjk", size=13)
+        pdf.multi_cell(width, 8, doc.get("charts_title") or "", new_x="LMARGIN", new_y="NEXT")
+        for title, spec in charts:
+            png = chart_png(title, spec, path)
+            pdf.image(png, w=width)
+            pdf.ln(3)
+
     text_block(doc.get("narrative_title") or "", doc.get("narrative"))
     sections = list(doc.get("sections") or ())
     if sections:
@@ -127,3 +137,55 @@ def _card(pdf, title: str, layers: Sequence[Mapping], width: float) -> None:
                 row.cell(value_text(f["value"], f["rate"]))
                 first = False
     pdf.ln(4)
+
+
+def chart_png(title: str, spec: Mapping, font_path: str):
+    """One of the page's chart specs ({type: bar|line, labels, datasets: [{label, data,
+    axis?}], percent?}) drawn by matplotlib (object API, no pyplot: safe in threads) →
+    PNG bytes in a BytesIO. ``axis: y2`` series go on a right-hand axis; ``percent``
+    rates (0..1) are shown as %; None is a gap."""
+    import io
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.ticker import PercentFormatter
+
+    font = FontProperties(fname=font_path, size=8)
+    labels = [str(x) for x in spec.get("labels") or ()]
+    sets = list(spec.get("datasets") or ())
+    fig = Figure(figsize=(7.2, 3.0), dpi=150)
+    ax = fig.add_subplot(1, 1, 1)
+    ax2 = ax.twinx() if any(d.get("axis") == "y2" for d in sets) else None
+    x = list(range(len(labels)))
+
+    def nums(data):
+        return [float("nan") if v is None else float(v) for v in data]
+    if spec.get("type") == "line":
+        for i, d in enumerate(sets):       # one colour per series across both axes
+            (ax2 if d.get("axis") == "y2" and ax2 is not None else ax).plot(
+                x, nums(d.get("data") or ()), marker="o", markersize=2.5, label=d.get("label"),
+                color="C%d" % i, linestyle="--" if d.get("axis") == "y2" else "-")
+    else:
+        width = 0.8 / max(1, len(sets))
+        for i, d in enumerate(sets):
+            ax.bar([xi - 0.4 + width * (i + 0.5) for xi in x], [0 if v is None else v for v in d.get("data") or ()],
+                   width, label=d.get("label"))
+    if spec.get("percent"):
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xticks(x)
+    ax.set_xticklabels(labels, fontproperties=font, rotation=30 if len(labels) > 6 else 0,
+                       ha="right" if len(labels) > 6 else "center")
+    ax.set_title(title, fontproperties=FontProperties(fname=font_path, size=10))
+    handles, names = ax.get_legend_handles_labels()
+    if ax2 is not None:
+        h2, n2 = ax2.get_legend_handles_labels()
+        handles, names = handles + h2, names + n2
+    if handles:
+        ax.legend(handles, names, prop=FontProperties(fname=font_path, size=7), loc="upper left",
+                  fontsize=7, framealpha=0.8)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    out.seek(0)
+    return out

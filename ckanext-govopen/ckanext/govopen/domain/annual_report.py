@@ -12,6 +12,8 @@ Reminders (``reminders``), for the report of last year on local day ``today``:
 * ``report_draft_reminder`` to each department whose report is not published, from
   ``reminder_days_before`` calendar days before its deadline to the deadline itself;
   ``report_draft_overdue`` after the deadline (until the compilation is published).
+* nothing once the compilation is published, nor later than ``SEASON_AFTER_DAYS`` after
+  its deadline.
 * to the authority: ``report_departments_pending`` (which departments are not done) in the
   same window of the departments' deadline, and ``report_compilation_reminder`` /
   ``report_compilation_overdue`` for its own compilation.
@@ -25,6 +27,10 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 PUBLISHED = "published"
+
+#: the reminders stop this many days after the compilation's deadline (a portal started in
+#: December is not told about a report season long gone)
+SEASON_AFTER_DAYS = 31
 
 KINDS = ("report_draft_reminder", "report_draft_overdue", "report_departments_pending",
          "report_compilation_reminder", "report_compilation_overdue")
@@ -84,8 +90,7 @@ def reminders(rules, today: _dt.date, department_states: Mapping[str, Optional[s
     d = deadlines(rules, year)
     n = rules.reminder_days_before
     out: List[Reminder] = []
-    compiled = compilation_state == PUBLISHED
-    if compiled:
+    if compilation_state == PUBLISHED or today > d.compilation + _dt.timedelta(days=SEASON_AFTER_DAYS):
         return out
     pending = tuple(sorted(org for org, state in department_states.items() if state != PUBLISHED))
     dep = status(d.department_draft, False, today, n)

@@ -235,6 +235,7 @@ def report_pdf(year):
     except rp.FontMissing:
         return tk.abort(503, tk._("The PDF cannot be made: no Chinese font is installed on the server."))
     _ = tk._
+    specs = charts(rep["figures"])
     if rep["state"] == "published":
         status = "%s %s · SHA-256 %s" % (_("Published on"), tk.h.govopen_to_shanghai(rep["published_at"]),
                                           rep["sha256"])
@@ -248,6 +249,8 @@ def report_pdf(year):
     doc = {"title": _("Open data annual report %(year)s", year=rep["year"]),
            "subtitle": rep["organization_title"], "status": status, "lines": lines,
            "cards": _layers(rep), "narrative_title": _("Narrative"), "narrative": rep["narrative"],
+           "charts_title": _("Charts"), "charts": [(_("Comparison across departments"), specs["compare"]),
+                                                   (_("Trends by month"), specs["trend"])],
            "sections_title": _("Departments' narratives"), "sections": sections,
            "footer": "%s · %s" % (tk.config.get("ckan.site_title") or "GovOpen",
                                   _("Open data annual report %(year)s", year=rep["year"])),
