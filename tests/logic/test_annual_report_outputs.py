@@ -102,6 +102,10 @@ def test_the_pdf_without_a_chinese_font_says_so(scene, app, monkeypatch):
     from ckanext.govopen import report_pdf
     head, a = scene["head"], scene["a"]
     call("govopen_annual_report_generate", head, year=2025, organization=a["name"])
+    for path in ("/oversight/reports/abc/report.pdf", "/oversight/reports/1999/annex.csv",
+                 "/oversight/reports/2025/report.pdf?organization=no-such-department",
+                 "/oversight/reports/2024/annex.csv?organization=%s" % a["name"]):   # not generated
+        assert "Traceback" not in _get(app, head, path, status=404).body
     monkeypatch.setattr(report_pdf, "FONT_CANDIDATES", (("/nonexistent/font.ttf", 0),))
     body = _get(app, head, "/oversight/reports/2025/report.pdf?organization=%s" % a["name"], status=503).body
     assert "中文字体" in body
