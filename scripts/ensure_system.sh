@@ -34,8 +34,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# psycopg2 is built from source; python-magic needs libmagic.
-apt_install gcc libpq-dev python3-dev libmagic1
+# psycopg2 is built from source; python-magic needs libmagic; the annual report's PDF a CJK font.
+apt_install gcc libpq-dev python3-dev libmagic1 fonts-noto-cjk
 command -v psql >/dev/null 2>&1 || apt_install postgresql-client
 
 # Python 3 venv support (Debian splits it out of python3).
@@ -66,5 +66,5 @@ if ! redis_up; then
 fi
 
 if [ "${1:-}" = "--browser" ]; then
-  apt_install chromium fonts-noto-cjk
+  apt_install chromium
 fi

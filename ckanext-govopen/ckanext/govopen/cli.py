@@ -74,7 +74,8 @@ def notify_due(on, enqueue):
         click.echo("queued %s" % job.id)
         return
     result = notifications.notify_due(_dt.date.fromisoformat(on) if on else None)
-    click.echo("reminders: %(reminder)d  overdue: %(overdue)d  e-mailed: %(emailed)d" % result)
+    click.echo("reminders: %(reminder)d  overdue: %(overdue)d  annual report: %(report)d  e-mailed: %(emailed)d"
+               % result)
 
 
 @govopen.group(short_help="The tamper-evident audit trail: verify, export, anchor, archive")

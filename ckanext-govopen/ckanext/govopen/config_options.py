@@ -40,6 +40,7 @@ OPTIONS = (
     "govopen.publication.queue", "govopen.publication.secret",
     "govopen.publication.stale_seconds", "govopen.publication.timeout",
     "govopen.publication.workers", "govopen.search.max_terms", "govopen.search.timeout_ms",
+    "govopen.report_pdf.font",
 ) + tuple("govopen.api_quota.%s.%s" % (scope, measure) for scope in SCOPES for measure in MEASURES)
 
 

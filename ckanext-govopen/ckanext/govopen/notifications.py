@@ -5,7 +5,8 @@ send is logged and kept on the row (``email_error``), never rolled back.
 Recipients: the requester and the reviewers (the answering department's admins
 and editors; the competent authority for kinds without a department).
 Events: submitted, decided (any final state), extended, reminder (N working days
-before the due date, N = jurisdiction.reminder_days_before_due), overdue.
+before the due date, N = jurisdiction.reminder_days_before_due), overdue; and the
+annual report's deadlines (``report_reminders``, kinds ``domain/annual_report.KINDS``).
 ``notify_due(today)`` is idempotent: each reminder/overdue row has a
 ``dedup_key`` (kind:request:due date:user) and is created once.
 """
@@ -166,9 +167,45 @@ def notify_due(today: Optional[dt.date] = None) -> dict:
             created["reminder"].extend(create(row, "reminder", dedup=True))
     from .logic.action.demand import direction_overdue_notices  # issue 8: directions to open
     created["overdue"].extend(direction_overdue_notices(today))
+    reports = report_reminders(today)                          # issue 18: annual report deadlines
     model.Session.commit()
-    emailed = send(created["reminder"] + created["overdue"])
-    return {"reminder": len(created["reminder"]), "overdue": len(created["overdue"]), "emailed": emailed}
+    emailed = send(created["reminder"] + created["overdue"] + reports)
+    return {"reminder": len(created["reminder"]), "overdue": len(created["overdue"]),
+            "report": len(reports), "emailed": emailed}
+
+
+def report_reminders(today: dt.date) -> list:
+    """Notification rows (not committed, idempotent) for last year's annual report
+    (``domain/annual_report.reminders``): the admins of each department whose report is not
+    published as its deadline nears or passes, and the authority (sysadmins) about the
+    departments not done and its own compilation. One row per (kind, year, department,
+    user), with the report page's address."""
+    from .domain import annual_report as ar
+    from .model import AnnualReport, Notification
+    year = today.year - 1
+    orgs = {g.id: g for g in model.Session.query(model.Group).filter(model.Group.is_organization == True)  # noqa: E712
+            .filter(model.Group.state == "active")}
+    states = {r.organization_id: r.state for r in
+              model.Session.query(AnnualReport).filter(AnnualReport.year == year)}
+    due = ar.reminders(glue.jurisdiction().annual_report, today,
+                       {oid: states.get(oid) for oid in orgs}, states.get(""))
+    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    out = []
+    for r in due:
+        org = orgs.get(r.organization) if r.organization else None
+        pending = [(orgs[o].title or orgs[o].name) for o in r.pending if o in orgs]
+        text = ar.message(r, (org.title or org.name) if org else "", pending)
+        url = "%s/oversight/reports/%d%s" % (site, r.year, ("?organization=%s" % org.name) if org else "")
+        users = glue.org_member_ids(org.id, ("admin",)) if org else glue.sysadmin_ids()
+        for uid in users:
+            key = "%s:%d:%s:%s" % (r.kind, r.year, r.organization or "", uid)
+            if model.Session.query(Notification.id).filter(Notification.dedup_key == key).first():
+                continue
+            n = Notification(user_id=uid, request_id=None, kind=r.kind, message=text + "\n" + url,
+                             dedup_key=key)
+            model.Session.add(n)
+            out.append(n)
+    return out
 
 
 def notify_due_job():

@@ -13,6 +13,10 @@ Plain Python, no CKAN.  Each file describes one jurisdiction::
     demand_board: {threshold: 10, window_days: 90}
     reconsideration: {filing_period: 15}   # working days after the answer
     k_anonymity_min: 5              # optional; minimum k of published tables (desensitize)
+    annual_report:                  # optional (issue 18); the defaults are Chongqing art. 35-37's
+      department_draft_due: "01-31" # MM-DD of the year after the reported one: departments' drafts
+      compilation_due: "02-29"      # the authority's compilation (02-29 = the end of February)
+      reminder_days_before: 7       # calendar days before a deadline the reminders start
     api_quotas:                     # optional; domain/quotas.py DEFAULT_QUOTAS otherwise
       anonymous: {requests_per_day: 1000, rows_per_day: 100000}   # per client address
       user: {...}, application: {...}, dataset: {...}               # 0 = no limit
@@ -59,6 +63,17 @@ class ReconsiderationRules:
 
 
 @dataclass(frozen=True)
+class AnnualReportRules:
+    """Deadlines of the annual report (年度报告), as (month, day) of the year after the
+    reported one; a day past the month's end means its last day (02-29 in a common year:
+    28 February). ``reminder_days_before``: calendar days before a deadline that the
+    reminders start."""
+    department_draft_due: Tuple[int, int] = (1, 31)
+    compilation_due: Tuple[int, int] = (2, 29)
+    reminder_days_before: int = 7
+
+
+@dataclass(frozen=True)
 class Jurisdiction:
     code: str
     name: str
@@ -73,6 +88,7 @@ class Jurisdiction:
     #: legal grounds a department may cite when it refuses or keeps data closed
     #: (the decision form's choice list, from the jurisdiction's ``legal_bases``)
     legal_bases: Tuple[str, ...] = ()
+    annual_report: AnnualReportRules = field(default_factory=AnnualReportRules)
 
     def limits(self, limit_key: str) -> KindLimits:
         try:
@@ -86,7 +102,7 @@ class Jurisdiction:
 
 
 _TOP = {"code", "name", "timezone", "regulation", "reminder_days_before_due", "kinds", "demand_board",
-        "reconsideration", "k_anonymity_min", "api_quotas", "legal_bases"}
+        "reconsideration", "k_anonymity_min", "api_quotas", "legal_bases", "annual_report"}
 _KIND_KEYS = {"limit", "max_extension_days", "extensions_allowed", "article"}
 
 
@@ -174,7 +190,40 @@ def parse(doc, where: str = "<jurisdiction>", default_code: Optional[str] = None
                         reconsideration=recon, reminder_days_before_due=reminder, k_anonymity_min=k_min,
                         regulation=str(doc.get("regulation") or ""),
                         api_quotas=_api_quotas(where, doc.get("api_quotas")),
-                        legal_bases=_legal_bases(where, doc.get("legal_bases")))
+                        legal_bases=_legal_bases(where, doc.get("legal_bases")),
+                        annual_report=_annual_report(where, doc.get("annual_report")))
+
+
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)   # a leap year's
+
+
+def _month_day(where, key, value) -> Tuple[int, int]:
+    """"MM-DD" (a day that some year has: 02-29 is allowed, 02-30 is not)."""
+    text = str(value).strip() if isinstance(value, (str, int)) else ""
+    parts = text.split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        month, day = int(parts[0]), int(parts[1])
+        if 1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1]:
+            return month, day
+    raise JurisdictionConfigError(where, key, "must be a day of the year as \"MM-DD\", got %r" % (value,))
+
+
+def _annual_report(where, value) -> AnnualReportRules:
+    if value is None:
+        return AnnualReportRules()
+    value = _mapping(where, "annual_report", value)
+    _no_unknown(where, "annual_report", value, {"department_draft_due", "compilation_due", "reminder_days_before"})
+    base = AnnualReportRules()
+    draft = _month_day(where, "annual_report.department_draft_due",
+                       value.get("department_draft_due", "%02d-%02d" % base.department_draft_due))
+    compilation = _month_day(where, "annual_report.compilation_due",
+                             value.get("compilation_due", "%02d-%02d" % base.compilation_due))
+    if compilation < draft:
+        raise JurisdictionConfigError(where, "annual_report.compilation_due",
+                                      "must not come before department_draft_due")
+    days = _int(where, "annual_report.reminder_days_before",
+                value.get("reminder_days_before", base.reminder_days_before), 0, 60)
+    return AnnualReportRules(draft, compilation, days)
 
 
 def _legal_bases(where, value) -> Tuple[str, ...]:

@@ -480,14 +480,17 @@ LAYERS = (
 
 # ------------------------------------------------------------------ annual report
 def report_digest(year: int, organization: Optional[str], figures: Mapping, narrative: str,
-                  published_at: str) -> str:
+                  published_at: str, sections: Optional[Sequence[Mapping]] = None) -> str:
     """SHA-256 of a published report: the sorted-key compact UTF-8 JSON of its year,
-    department (None: the jurisdiction), figures, narrative and publication time — what
-    the audit chain records, so a later change of any of them shows."""
+    department (None: the jurisdiction), figures, narrative and publication time, and for
+    the compilation its departments' sections — what the audit chain records, so a later
+    change of any of them shows."""
     import hashlib
     import json
     doc = {"year": year, "organization": organization, "figures": figures,
            "narrative": narrative, "published_at": published_at}
+    if sections is not None:
+        doc["sections"] = list(sections)
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

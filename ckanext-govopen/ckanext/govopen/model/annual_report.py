@@ -25,5 +25,9 @@ class AnnualReport(tk.BaseModel):
     published_at = Column(DateTime, nullable=True)
     published_by = Column(UnicodeText, nullable=True)
     sha256 = Column(UnicodeText, nullable=True)
+    #: the compilation's department sections, frozen on publication:
+    #: [{organization, organization_title, state, narrative, sha256}] (None while draft, and
+    #: for a department's own report)
+    sections = Column(JSON, nullable=True)
 
     __table_args__ = (UniqueConstraint("year", "organization_id", name="govopen_annual_report_once"),)

@@ -139,30 +139,127 @@ def _check_edit(params) -> bool:
         return False
 
 
+def _shown_report(params, may_edit=False):
+    """→ (report, None), (None, None) for a report not generated that the user may
+    generate, or (None, response) for a refusal / nothing to show."""
+    try:
+        return tk.get_action("govopen_annual_report_show")(_context(), params), None
+    except tk.ObjectNotFound as e:
+        return None, (None if may_edit else tk.abort(404, _error_text(e)))
+    except tk.NotAuthorized as e:
+        return None, tk.abort(403, _error_text(e))
+    except tk.ValidationError as e:
+        return None, tk.abort(404, _error_text(e))
+
+
+def _lang() -> str:
+    return "en" if (tk.h.lang() or "").startswith("en") else "zh"
+
+
+def _layers(rep) -> list:
+    """[(card title, 开放数林 layer rows)]: each department of the report, then the total."""
+    cards = rep["figures"]["departments"] + [dict(rep["figures"]["total"], organization_title=tk._("Jurisdiction total"))]
+    return [(c["organization_title"], sc.layer_rows(c, _lang())) for c in cards]
+
+
+def _deadline_rows(year: int, rep, organization) -> list:
+    """[{label, date, status, status_label}] of the report's two deadlines (the
+    jurisdiction's configuration) as they stand today: the departments' drafts are done
+    when every department's report (the compilation's page) or this department's is
+    published, the compilation when the authority's is."""
+    from ..domain import annual_report as ar
+    from ..logic import requests_glue as glue
+    from ..logic.action.oversight import report_sections
+    rules = glue.jurisdiction().annual_report
+    d = ar.deadlines(rules, year)
+    today = glue.today_local()
+    is_compilation = not organization
+    if is_compilation:
+        sections = rep["sections"] if rep else report_sections(year)
+        drafts_done = bool(sections) and all(x["state"] == "published" for x in sections)
+    else:
+        drafts_done = bool(rep) and rep["state"] == "published"
+    compiled = is_compilation and bool(rep) and rep["state"] == "published"
+    labels = {"done": tk._("Done"), "open": tk._("Not yet due"), "due_soon": tk._("Due soon"),
+              "overdue": tk._("Overdue")}
+    out = []
+    for label, due, done in ((tk._("Department drafts due"), d.department_draft, drafts_done),
+                             (tk._("Authority's compilation due"), d.compilation, compiled)):
+        st = ar.status(due, done, today, rules.reminder_days_before)
+        out.append({"label": label, "date": due.isoformat(), "status": st, "status_label": labels[st]})
+    return out
+
+
 @blueprint.route("/oversight/reports/<year>")
 def report(year):
     params = _report_params(year)
     year = params["year"]
     may_edit = _logged_in() and _check_edit(params)
-    try:
-        rep = tk.get_action("govopen_annual_report_show")(_context(), params)
-    except tk.ObjectNotFound as e:
-        if not may_edit:
-            return tk.abort(404, _error_text(e))
-        rep = None
-    except tk.NotAuthorized as e:
-        return tk.abort(403, _error_text(e))
-    except tk.ValidationError as e:
-        return tk.abort(404, _error_text(e))
-    layers = []
-    if rep:
-        lang = "en" if (tk.h.lang() or "").startswith("en") else "zh"
-        cards = rep["figures"]["departments"] + [rep["figures"]["total"]]
-        layers = [(c["organization_title"], sc.layer_rows(c, lang)) for c in cards]
+    rep, response = _shown_report(params, may_edit)
+    if response is not None:
+        return response
+    section_labels = {"published": tk._("Published"), "draft": tk._("Draft"), None: tk._("Not generated yet")}
     return tk.render("govopen/oversight/report.html", extra_vars={
         "year": year, "params": params, "report": rep, "may_edit": may_edit,
-        "charts": charts(rep["figures"]) if rep else None, "layers": layers, "kinds": sc.KINDS,
-        "kind_label": kind_label})
+        "charts": charts(rep["figures"]) if rep else None, "layers": _layers(rep) if rep else [],
+        "kinds": sc.KINDS, "kind_label": kind_label, "deadlines": _deadline_rows(year, rep, params["organization"]),
+        "section_labels": section_labels})
+
+
+def _download_name(rep, ext: str) -> str:
+    return "annual-report-%d-%s.%s" % (rep["year"], rep["organization"] or "jurisdiction", ext)
+
+
+@blueprint.route("/oversight/reports/<year>/annex.csv")
+def report_csv(year):
+    """The CSV annex: the report's figures, one row per department and one for the
+    jurisdiction (columns ``domain/scorecard.CSV_COLUMNS``, as the scorecard CSV)."""
+    rep, response = _shown_report(_report_params(year))
+    if response is not None:
+        return response
+    rows = sc.csv_rows(rep["figures"], tk._("Jurisdiction total"))   # in the reader's language
+    return csv_export.csv_response(rows, [c for c, _p in sc.CSV_COLUMNS], _download_name(rep, "csv"))
+
+
+@blueprint.route("/oversight/reports/<year>/report.pdf")
+def report_pdf(year):
+    """The report as a PDF (``report_pdf.py``): what the page shows, for who may see it."""
+    import datetime as dt
+    from flask import Response
+    from .. import report_pdf as rp
+    rep, response = _shown_report(_report_params(year))
+    if response is not None:
+        return response
+    try:
+        font = rp.find_font(tk.config.get("govopen.report_pdf.font") or None)
+    except rp.FontMissing:
+        return tk.abort(503, tk._("The PDF cannot be made: no Chinese font is installed on the server."))
+    _ = tk._
+    specs = charts(rep["figures"])
+    if rep["state"] == "published":
+        status = "%s %s · SHA-256 %s" % (_("Published on"), tk.h.govopen_to_shanghai(rep["published_at"]),
+                                          rep["sha256"])
+    else:
+        status = _("Draft: not published; the figures may still change.")
+    lines = ["%s：%s" % (r["label"], r["date"]) for r in _deadline_rows(rep["year"], rep, rep["organization"])]
+    period = rep["figures"]["period"]
+    lines.insert(0, "%s：%s — %s" % (_("Period"), period["start"], period["end"]))
+    sections = [("%s（%s）" % (x["organization_title"], _("Published") if x["state"] == "published" else _("Not published")),
+                 x["narrative"]) for x in (rep.get("sections") or [])]
+    doc = {"title": _("Open data annual report %(year)s", year=rep["year"]),
+           "subtitle": rep["organization_title"], "status": status, "lines": lines,
+           "cards": _layers(rep), "narrative_title": _("Narrative"), "narrative": rep["narrative"],
+           "charts_title": _("Charts"), "charts": [(_("Comparison across departments"), specs["compare"]),
+                                                   (_("Trends by month"), specs["trend"])],
+           "sections_title": _("Departments' narratives"), "sections": sections,
+           "footer": "%s · %s" % (tk.config.get("ckan.site_title") or "GovOpen",
+                                  _("Open data annual report %(year)s", year=rep["year"])),
+           "created": dt.datetime.fromisoformat(rep["published_at"] or rep["generated_at"])}
+    pdf = rp.render(doc, font)
+    resp = Response(pdf, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = "inline; filename=%s" % _download_name(rep, "pdf")
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
 
 
 def _report_post(year, action, extra=None):

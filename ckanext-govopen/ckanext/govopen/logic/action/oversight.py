@@ -17,6 +17,7 @@ day, API calls per day); every figure is ``domain/scorecard.py``'s.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -246,13 +247,57 @@ def _report_row(year: int, org):
             .filter(AnnualReport.organization_id == (org.id if org else "")).first())
 
 
+def report_deadlines(year: int) -> dict:
+    """The deadlines of ``year``'s report from the jurisdiction's configuration."""
+    from ...domain import annual_report as ar
+    return ar.deadlines(glue.jurisdiction().annual_report, year).as_dict()
+
+
+def report_sections(year: int) -> list:
+    """The compilation's department sections: every department with the state of its
+    report of ``year`` and, once that report is published, its frozen narrative and
+    SHA-256 (a draft's text is not the public's)."""
+    from ...model import AnnualReport
+    rows = {r.organization_id: r for r in model.Session.query(AnnualReport)
+            .filter(AnnualReport.year == year).filter(AnnualReport.organization_id != "")}
+    out = []
+    for g in (model.Session.query(model.Group).filter(model.Group.is_organization == True)  # noqa: E712
+              .filter(model.Group.state == "active").order_by(model.Group.title, model.Group.name)):
+        r = rows.get(g.id)
+        published = r is not None and r.state == "published"
+        out.append({"organization": g.name, "organization_title": g.title or g.name,
+                    "state": r.state if r is not None else None,
+                    "narrative": r.narrative if published else None,
+                    "sha256": r.sha256 if published else None})
+    return out
+
+
+def report_intact(row, org) -> Optional[bool]:
+    """Whether a published report is as frozen: its content hashes to its ``sha256`` and
+    the audit chain's ``annual_report.published`` row for it carries that same hash
+    (None for a draft). A direct edit of the row in the database shows as False."""
+    from ...domain import scorecard as sc
+    from ...model import AuditRow
+    if row.state != "published":
+        return None
+    digest = sc.report_digest(row.year, org.name if org else None, row.figures, row.narrative,
+                              row.published_at.isoformat() if row.published_at else "", row.sections)
+    logged = (model.Session.query(AuditRow.data).filter(AuditRow.event == "annual_report.published")
+              .filter(AuditRow.subject == row.id).order_by(AuditRow.id.desc()).first())
+    return digest == row.sha256 and logged is not None and (logged[0] or {}).get("sha256") == row.sha256
+
+
 def _report_dict(row, org) -> dict:
+    sections = None
+    if org is None:   # the compilation: its departments' sections (frozen once published)
+        sections = row.sections if row.state == "published" and row.sections is not None else report_sections(row.year)
     return {"id": row.id, "year": row.year, "organization": org.name if org else None,
             "organization_title": (org.title or org.name) if org else _t("全辖区", "Jurisdiction"),
             "state": row.state, "figures": row.figures, "narrative": row.narrative,
+            "sections": sections, "deadlines": report_deadlines(row.year),
             "generated_at": row.generated_at.isoformat() if row.generated_at else None,
             "published_at": row.published_at.isoformat() if row.published_at else None,
-            "sha256": row.sha256}
+            "sha256": row.sha256, "intact": report_intact(row, org)}
 
 
 def _user_id(context):
@@ -335,8 +380,9 @@ def govopen_annual_report_publish(context, data_dict):
     row.state = "published"
     row.published_at = dt.datetime.utcnow().replace(microsecond=0)
     row.published_by = _user_id(context)
+    row.sections = report_sections(year) if org is None else None
     row.sha256 = sc.report_digest(year, org.name if org else None, row.figures, row.narrative,
-                                  row.published_at.isoformat())
+                                  row.published_at.isoformat(), row.sections)
     model.Session.flush()
     audit.record(model.Session, row.published_by, "annual_report.published", row.id,
                  {"year": year, "organization": org.name if org else None, "sha256": row.sha256,
