@@ -9,6 +9,11 @@
    PostgreSQL, so the portal under test runs on a PostgreSQL cluster of its own
    (``initdb`` of the installed server, on a free port) holding a copy of the test
    world (``pg_dump``); its API tokens stay valid because the ini's secret is the same.
+3. A real Redis restart (a redis-server of the test's own, started empty again) while a
+   publication job runs in a real ``ckan jobs worker``, another waits in the queue and 200
+   applications are submitted; and the worker killed mid-job. Nothing lost or
+   half-written, the portal and the worker go on by themselves, a job that cannot finish
+   is shown failed with the re-run hint (see README, "Faults").
 """
 from __future__ import annotations
 
@@ -76,6 +81,15 @@ def test_the_page_says_it_in_chinese_without_internals(world, monkeypatch):
     r = world["app"].get("/zh_Hans_CN/dataset/", status=None)
     assert r.status_code == 503, r.body[:500]
     assert "请稍后重试" in r.body and "OperationalError" not in r.body and "SELECT" not in r.body
+
+
+def test_the_database_pool_checks_a_connection_before_using_it(world):
+    """CKAN's ``sqlalchemy.pool_pre_ping`` (its default, true) is what lets the portal
+    recover from a PostgreSQL restart by itself: a connection the restart closed is
+    replaced at checkout instead of failing a request. Nothing may turn it off."""
+    import ckan.model as model
+    assert tk.asbool(tk.config.get("sqlalchemy.pool_pre_ping")) is True
+    assert model.meta.engine.pool._pre_ping is True
 
 
 # ---------------------------------------------------------------- 2. a real restart
@@ -281,6 +295,9 @@ STALE_SECONDS = 6
 @pytest.fixture(scope="module")
 def redis_portal(world, request):
     import sqlalchemy as sa
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is needed for the Redis restart test "
+                    "(scripts/ensure_system.sh installs it)")
     root = tempfile.mkdtemp(prefix="govopen-faults-redis-")
     redis = live.PrivateRedis(root).start()
     queue = "govopen_faults_%d" % os.getpid()
@@ -290,7 +307,10 @@ def redis_portal(world, request):
         ini = live.write_child_ini(root, "faults-redis", request.config.getoption("--ckan-ini"), {
             "ckan.site_url": live.loopback_url(port), "ckan.redis.url": redis.url,
             "govopen.publication.queue": queue, "ckan.max_resource_size": 4096,
-            "govopen.publication.stale_seconds": STALE_SECONDS})
+            "govopen.publication.stale_seconds": STALE_SECONDS,
+            # the API quota on, as in production (off in the test ini): every API call
+            # counts on Redis, the 200 submissions through the restart included
+            "govopen.api_quota.user.requests": 1_000_000})
         # CKAN_REDIS_URL would override the child ini's ckan.redis.url
         env = {k: v for k, v in os.environ.items() if k != "CKAN_REDIS_URL"}
         server = live.Server(ini, port, os.path.join(root, "portal.log"), threaded=True, env=env)
@@ -366,6 +386,17 @@ def _running(p):
     return p["state"] == "running" and (p.get("rows_done") or 0) > 0
 
 
+def _wait_listening(portal, timeout=30):
+    """The worker listens on its rq command channel (pub/sub) on the private Redis."""
+    import redis
+    conn = redis.Redis.from_url(portal["redis"].url)
+    deadline = time.time() + timeout
+    while not conn.pubsub_channels("rq:pubsub:*"):
+        assert time.time() < deadline, "the worker no longer listens for rq's commands:\n" + \
+            portal["worker"].log_tail()
+        time.sleep(0.3)
+
+
 def _ended(p):
     return p["state"] in ("succeeded", "failed")
 
@@ -435,12 +466,22 @@ def test_redis_restart_mid_job_and_during_200_submissions_loses_nothing(
     ok, _refused = _assert_clear_errors(results, "Redis restart", took)
     _wait_answering(url, token, package_id, restarted_at)
     _assert_saved_exactly(_saved_rows(portal["engine"], "缓存重启"), "缓存重启", ok)
+    # the portal's own Redis clients reconnected by themselves: the API quota (its own
+    # connection pool, flask-limiter's storage) counts again, as its headers say
+    import requests
+    r = requests.get(url + "/api/3/action/package_show", params={"id": package_id},
+                     headers={"Authorization": token}, timeout=30)
+    assert r.status_code == 200 and "X-RateLimit-Remaining" in r.headers, dict(r.headers)
 
     # the job that was running when Redis restarted: finished after it, in PostgreSQL
     p = _wait_gate(portal, world, running_id, _ended, what="the running job never ended")
     assert p["state"] == "succeeded", p
     assert dt.datetime.fromisoformat(p["finished_at"]) > fault_began[0], (p, fault_began)
     assert portal["worker"].running(), portal["worker"].log_tail()
+    # and it is the same worker to Redis as before: registered again (rq info and
+    # monitoring see it) and listening on its command channel (rq's stop/kill commands)
+    portal["worker"].wait_ready(redis_url=portal["redis"].url, timeout=30)
+    _wait_listening(portal)
 
     # the waiting job went with Redis' memory: shown failed with the re-run hint once the
     # staleness limit passed (not left queued until somebody looks), nothing of it public
@@ -486,3 +527,26 @@ def test_worker_killed_mid_job_is_shown_failed_and_the_queue_behind_it_goes_on(
     p = _wait_gate(portal, world, killed_id, _ended, timeout=120, what="the re-run never ended")
     assert p["state"] == "succeeded", p
     assert os.path.exists(storage.public_path(killed_id))
+
+
+def test_a_job_that_ends_while_redis_is_away_leaves_the_worker_working(
+        world, redis_portal, job_files):
+    """Redis goes away while a job runs and is still away when the job ends: the job
+    records its result (PostgreSQL), and the worker, whose writes of the job's end to
+    Redis fail, waits for Redis and goes on (rq alone quit here: "found an unhandled
+    exception, quitting", and no job ran until somebody restarted it)."""
+    portal, url = redis_portal, redis_portal["server"].url
+    pkg, running_id, waiting_id = _two_jobs(portal, world, job_files, "faults-redis-away")
+    _assert_hit_mid_job(portal, world, running_id, waiting_id, portal["redis"].stop)
+    try:
+        p = _wait_gate(portal, world, running_id, _ended, what="the job never ended")
+        assert p["state"] == "succeeded", p
+        time.sleep(3)  # the worker meets the missing Redis after the job
+        assert portal["worker"].running(), portal["worker"].log_tail()
+    finally:
+        portal["redis"].start()
+    portal["worker"].wait_ready(redis_url=portal["redis"].url, timeout=60)
+    # the waiting job went with Redis' memory (shown lost, as above); a new upload runs
+    new_id = _upload(url, world, pkg["id"], job_files["small"], "恢复后上传")
+    p = _wait_gate(portal, world, new_id, _ended, timeout=60, what="the worker took no new job")
+    assert p["state"] == "succeeded", p
