@@ -342,6 +342,14 @@ def job_files(tmp_path_factory):
     yield {"big": tmp / "big.csv", "small": tmp / "small.csv", "big_rows": rows}
 
 
+def _partial_copies(resource_id):
+    """The temporary copies (``.<name>.<random>.part``) next to the public path."""
+    from ckanext.govopen.publication import storage
+    path = storage.public_path(resource_id)
+    folder, name = os.path.split(path)
+    return [n for n in os.listdir(folder) if n.startswith("." + name + ".") and n.endswith(".part")]
+
+
 def _assert_no_partial_public_copy(resource_id, rows):
     """The public path holds nothing, or a whole copy (desensitize writes a temporary name
     and renames it; the residual scan runs after the rename, so a job killed at its very
@@ -529,6 +537,7 @@ def test_worker_killed_mid_job_is_shown_failed_and_the_queue_behind_it_goes_on(
     assert _download_status(url, world, pkg["id"], killed_id) in (403, 404)
     _assert_no_partial_public_copy(killed_id, job_files["big_rows"])
     assert _gate(url, world, behind_id)["state"] == "queued"  # still in Redis: not lost
+    left = _partial_copies(killed_id)  # the killed attempt's temporary copy, if it had one
 
     portal["worker"].start()
     p = _wait_gate(portal, world, behind_id, _ended, timeout=90, what="the job behind never ran")
@@ -538,6 +547,34 @@ def test_worker_killed_mid_job_is_shown_failed_and_the_queue_behind_it_goes_on(
     p = _wait_gate(portal, world, killed_id, _ended, timeout=120, what="the re-run never ended")
     assert p["state"] == "succeeded", p
     assert os.path.exists(storage.public_path(killed_id))
+    # and the temporary copy the killed attempt left half-written is gone
+    assert not set(left) & set(_partial_copies(killed_id)), left
+
+
+def test_an_attempt_removes_the_temporary_copies_a_killed_one_left(world):
+    """What ``_partial_copies`` finds is what the job's start removes: this resource's
+    ``.<name>.<random>.part`` files, nothing of another resource's, not the copy itself."""
+    import uuid
+    from ckanext.govopen.publication import storage
+    mine, other = str(uuid.uuid4()), str(uuid.uuid4())
+    paths = []
+    for rid, suffix in ((mine, ".ab12cd.part"), (mine, ".zz99.part"), (mine, ""),
+                        (other, ".ab12cd.part")):
+        path = storage.public_path(rid)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        name = "." + os.path.basename(path) + suffix if suffix else os.path.basename(path)
+        paths.append(os.path.join(os.path.dirname(path), name))
+        with open(paths[-1], "w") as f:
+            f.write("x")
+    try:
+        assert len(_partial_copies(mine)) == 2
+        assert storage.discard_partial_copies(mine) == 2
+        assert _partial_copies(mine) == [] and len(_partial_copies(other)) == 1
+        assert os.path.exists(storage.public_path(mine))
+    finally:
+        for path in paths:
+            if os.path.exists(path):
+                os.remove(path)
 
 
 def test_a_job_that_ends_while_redis_is_away_leaves_the_worker_working(
