@@ -55,8 +55,10 @@ if ! pg_up; then
 fi
 
 redis_up() { (exec 3<>"/dev/tcp/$REDIS_HOST/$REDIS_PORT" && printf 'PING\r\n' >&3 && head -c 5 <&3 | grep -q PONG) 2>/dev/null; }
+# the server binary even where a Redis already answers: the fault test
+# (tests/logic/test_faults.py) restarts a redis-server of its own, never the shared one
+command -v redis-server >/dev/null 2>&1 || apt_install redis-server
 if ! redis_up; then
-  command -v redis-server >/dev/null 2>&1 || apt_install redis-server
   say "starting Redis on $REDIS_HOST:$REDIS_PORT"
   mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
   redis-server --daemonize yes --bind "$REDIS_HOST" --port "$REDIS_PORT" --save "" --appendonly no \

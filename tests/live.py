@@ -10,6 +10,7 @@ and plugins as the test process.
     server = start_server(ini, port, log_path)      # server.url, server.log, server.stop()
     server = start_gunicorn(ini, port, log_path)    # the production server of `make run`
     worker = start_worker(ini, queue, log_path)     # .wait_ready(), .stop(), .kill(), .pss_mb()
+    redis = PrivateRedis(tmp).start()               # .url, .restart(), .stop(): a Redis of its own
 
 Imported as ``live`` by the tests (``tests/`` is on sys.path under pytest) and by
 ``benchmarks/publication.py`` (which puts ``tests/`` on sys.path itself).
@@ -223,8 +224,9 @@ class Worker(_Process):
     """``ckan jobs worker QUEUE``: the worker, the work-horse rq forks for each job,
     and desensitize's forked processes below that."""
 
-    def __init__(self, ini: str, queue: str, log: str):
-        super().__init__(["-c", ini, "jobs", "worker", queue], log)
+    def __init__(self, ini: str, queue: str, log: str,
+                 env: Optional[Mapping[str, str]] = None):
+        super().__init__(["-c", ini, "jobs", "worker", queue], log, env)
         self.queue = queue
 
     def wait_ready(self, redis_url: str = REDIS_URL, timeout: float = 60) -> "Worker":
@@ -260,6 +262,49 @@ class Worker(_Process):
             except OSError:
                 pass  # exited meanwhile
         return total_kb / 1024
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free loopback port, with nothing on disk
+    (like the portal's Redis: a restart forgets every key). For fault tests that restart
+    Redis: the machine's shared Redis (6379) serves other test runs and is never touched.
+    A child process that should use it needs an environment without CKAN_REDIS_URL
+    (which overrides ``ckan.redis.url`` of any ini) and ``ckan.redis.url = .url``."""
+
+    def __init__(self, root: str):
+        self.root, self.port = root, free_port()
+        self.url = "redis://127.0.0.1:%d/0" % self.port
+        self.log = os.path.join(root, "redis.log")
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self, timeout: float = 20) -> "PrivateRedis":
+        import redis
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.root, "--logfile", self.log],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.time() + timeout
+        while True:
+            try:
+                if redis.Redis.from_url(self.url, socket_timeout=1).ping():
+                    return self
+            except redis.exceptions.ConnectionError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("redis-server did not start (%s)" % self.log)
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """SIGKILL: a crash, nothing saved (there is nothing on disk anyway)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.proc = None
+
+    def restart(self, down_seconds: float = 0.0) -> None:
+        """Kill it, stay down ``down_seconds``, start it again (empty) on the same port."""
+        self.stop()
+        time.sleep(down_seconds)
+        self.start()
 
 
 def start_server(ini: str, port: int, log: str, threaded: bool = False,

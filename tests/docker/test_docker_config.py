@@ -107,3 +107,12 @@ def test_served_by_gunicorn_like_make_run():
     assert "uwsgi" not in entry
     with open(os.path.join(ROOT, "docker", "Dockerfile")) as f:
         assert "uwsgi" not in f.read()
+
+
+def test_the_web_app_and_the_worker_come_back_by_themselves():
+    """Issue 19 (faults): a crashed or killed web app or jobs worker is restarted by the
+    stack, no manual action; the fault test (tests/logic/test_faults.py) shows a killed
+    worker's job failed with the re-run hint and the queue behind it run by the next one."""
+    services = compose()["services"]
+    for name in ("ckan", "worker"):
+        assert services[name].get("restart") in ("always", "unless-stopped"), name

@@ -76,6 +76,9 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
             # issue 7: each job forks from the worker; import desensitize (pandas,
             # pyarrow, recognizers) once here so the forks inherit it
             import desensitize  # noqa: F401
+            # issue 19: its command channel and registration survive a Redis restart
+            from . import jobs_worker
+            jobs_worker.install()
 
     # ------------------------------------------------------------ ITranslation
     def i18n_domain(self):

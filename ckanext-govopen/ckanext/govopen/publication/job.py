@@ -135,6 +135,8 @@ def run(resource_id: str, token: str) -> str:
     try:
         if not original or not os.path.exists(original):
             return _fail(engine, resource_id, package_id, token, state.failure("missing"))
+        # what an earlier attempt killed mid-way left (issue 19)
+        storage.discard_partial_copies(resource_id)
         sha, size = storage.sha256_file(original)
         _update(engine, resource_id, token, original_sha256=sha, original_size=size, **policy_info)
         if kind == state.KIND_TABULAR:

@@ -68,11 +68,40 @@ def remove_public(resource_id: str) -> None:
         pass
 
 
+def _partial_prefix(dst: str) -> str:
+    """The temporary name's start of a copy on its way to ``dst``: desensitize's
+    AtomicTableWriter names it ``.<name>.<random>.part`` in the same folder; so do we."""
+    return ".%s." % os.path.basename(dst)
+
+
+def discard_partial_copies(resource_id: str) -> int:
+    """Remove the temporary copies a killed job left for this resource (issue 19: a
+    worker killed mid-job leaves its ``.part`` file; never served, but a not yet
+    scanned copy should not stay on disk). Called when an attempt starts. Returns how
+    many were removed."""
+    dst = public_path(resource_id)
+    folder, prefix = os.path.dirname(dst), _partial_prefix(dst)
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    for name in names:
+        if name.startswith(prefix) and name.endswith(".part"):
+            try:
+                os.remove(os.path.join(folder, name))
+                removed += 1
+            except FileNotFoundError:
+                pass
+    return removed
+
+
 def publish_copy(src: str, resource_id: str) -> None:
     """Copy ``src`` to the public path atomically (temporary name, then rename)."""
     dst = public_path(resource_id)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".govopen-", suffix=".part", dir=os.path.dirname(dst))
+    fd, tmp = tempfile.mkstemp(prefix=_partial_prefix(dst), suffix=".part",
+                               dir=os.path.dirname(dst))
     try:
         with os.fdopen(fd, "wb") as out, open(src, "rb") as inp:
             shutil.copyfileobj(inp, out, 1 << 20)
