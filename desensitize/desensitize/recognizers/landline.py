@@ -22,6 +22,12 @@ TEXT_REGEX = (
 BARE_REGEX = r"0[1-9]\d{9,10}"
 CELL_REGEX = r"(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[- ]?)[2-9]\d{6,7}(?:(?:-|转)\d{1,6})?"
 _PARTS = re.compile(r"^[(（]?(0\d{2,3})[)）\- ]?([2-9]\d{6,7})")
+# the country code before the area code without its trunk 0 (+86 571 8765 4321,
+# 0086-10-58095781), and a local number split in two (0571-8765-4321, 025 3421 9949)
+INTL_REGEX = r"(?:\+|00)86[- ]?(?:\(0\)|0)?[- ]?(?:10|2\d|[3-9]\d{2})[- ]?[2-9]\d{2,3}[- ]?\d{4}"
+SPLIT_REGEX = r"(?:\(" + _AREA + r"\)|（" + _AREA + r"）|" + _AREA + r"[- ]?)[2-9]\d{2,3}[- ]\d{4}"
+# a label written in ASCII letters right before the digits (Tel02887654321, FAX:…)
+_LABEL_LEFT = r"(?:(?<![0-9A-Za-z])|(?<=[Tt]el)|(?<=TEL)|(?<=[Ff]ax)|(?<=FAX)|(?<=[Pp]hone)|(?<=PHONE))"
 
 
 class LandlineRecognizer(ChineseRecognizer):
@@ -33,12 +39,24 @@ class LandlineRecognizer(ChineseRecognizer):
     score = 0.5
 
     def __init__(self):
-        super().__init__([Pattern("cn_landline", LEFT + TEXT_REGEX + RIGHT, 0.5),
-                          Pattern("cn_landline_bare", LEFT + BARE_REGEX + RIGHT, 0.5)])
+        super().__init__([Pattern("cn_landline", _LABEL_LEFT + TEXT_REGEX + RIGHT, 0.5),
+                          Pattern("cn_landline_bare", _LABEL_LEFT + BARE_REGEX + RIGHT, 0.5),
+                          Pattern("cn_landline_international", LEFT.replace("A-Za-z", "A-Za-z+") + INTL_REGEX + RIGHT, 0.5),
+                          Pattern("cn_landline_split", _LABEL_LEFT + SPLIT_REGEX + RIGHT, 0.5)])
+
+    def boundary_prefilter(self):
+        # the digits themselves (a label may touch them); RE2 has no lookbehind
+        return r"0[0-9]{2,3}[)）\- ]?[2-9][0-9]{2,3}[- ]?[0-9]{3,4}|(?:\+|00)86"
 
     def validate_result(self, pattern_text: str) -> bool:
         if pattern_text.isdigit() and pattern_text.isascii():
             return valid_bare(pattern_text)
+        if pattern_text.startswith(("+86", "0086")) or _SPLIT.search(pattern_text):
+            digits = re.sub(r"\D", "", pattern_text)
+            if digits.startswith(("0086", "86")):
+                digits = digits[4:] if digits.startswith("0086") else digits[2:]
+                digits = digits if digits.startswith("0") else "0" + digits
+            return valid_bare(digits)
         return self._shape_valid(pattern_text)
 
     def _cell_valid(self, value: str) -> bool:
@@ -54,6 +72,9 @@ class LandlineRecognizer(ChineseRecognizer):
         if len(area) == 3:  # 010 and 020-029 are the only 3-digit area codes
             return (area == "010" or area.startswith("02")) and len(local) == 8
         return area[1] in "3456789"
+
+
+_SPLIT = re.compile(r"[2-9]\d{2,3}[- ]\d{4}$")
 
 
 def valid_bare(digits: str) -> bool:

@@ -49,7 +49,7 @@ SURNAMES_COMPOUND = tuple(dict.fromkeys(SURNAMES_COMPOUND))
 SURNAMES_ALL = "".join(dict.fromkeys(SURNAMES_COMMON + SURNAMES_RARE))
 
 # the last character of a place, organization or thing, never of a given name here
-NOT_NAME_ENDINGS = set("区县市省镇乡村路街巷局院所厅站馆校厂店司委办处科队部会社园场港湾桥城州号楼室组栋")
+NOT_NAME_ENDINGS = set("区县市省镇乡村路街巷局院所厅站馆校厂店司委办处科队部会社园场港湾桥城州号楼室组栋祠庙寺殿塔坡岛证卡")
 # surname-initial words that are not names and that the dictionary may not know
 EXTRA_NOT_NAMES = {
     "王老吉", "高新区", "高速", "高铁", "张家界", "王府井", "白云", "黄山", "马鞍山", "石家庄", "周口",
@@ -62,6 +62,9 @@ EXTRA_NOT_NAMES = {
     "解放", "解决", "施工", "卫生", "卫健委", "毕业", "商户", "商品", "商铺", "沙发", "项目", "简易",
     "党员", "党委", "宫颈", "席位", "冷库", "宗教", "司机", "师傅", "景区", "邮政", "农村", "农业", "农民",
     "苗木", "谷物", "曲线", "路灯", "游客", "游乐", "柴油", "蒙古", "华北", "喻义", "房产", "房租",
+    # the 24 solar terms (谷雨 is a cell of its own in calendars)
+    "立春", "雨水", "惊蛰", "春分", "清明", "谷雨", "立夏", "小满", "芒种", "夏至", "小暑", "大暑", "立秋", "处暑",
+    "白露", "秋分", "寒露", "霜降", "立冬", "小雪", "大雪", "冬至", "小寒", "大寒",
     "许可证", "杨柳", "杨柳青", "宋体字", "钱塘江", "屈服", "艾滋", "尤其", "阳台", "阳光", "时段", "穆斯林", "卓越", "古镇", "吉林", "连续", "麦当劳",
 }
 ROLE_LIKE = {"人员", "先生", "女士", "同志", "老师", "医生", "警官"}
@@ -109,6 +112,7 @@ def dictionary() -> _JiebaWords:
 
 PERSON_TAGS = ("nr", "nrfg", "nrt")
 ORDINARY = 20
+STRICT_WORD = 100  # a word seen this often is no name where no context word says so
 FUNCTION_TAGS = ("v", "c", "d", "p", "r", "u", "f", "ad", "q", "m", "y", "e", "o")
 
 
@@ -205,6 +209,8 @@ def plausible_name(candidate: str, strict: bool = False, rare: bool = False) -> 
         return False  # 高新区, 张家界: the first two characters are a word
     if len(given) == 2 and given in EXTRA_NOT_NAMES:
         return False
+    if strict and dictionary().get(candidate, (0, ""))[0] >= STRICT_WORD:
+        return False  # with no context word, a frequent word tagged as a name (陈列, 顾问, 宁静) is a word
     if len(given) == 2:
         freq, tag = dictionary().get(given, (0, ""))
         if freq >= 100 and tag in FUNCTION_TAGS:
