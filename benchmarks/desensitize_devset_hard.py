@@ -41,11 +41,15 @@ PINYIN_GIVEN = ["Wei", "Fang", "Na", "Xiuying", "Min", "Jing", "Li", "Qiang", "L
                 "Jie", "Juan", "Tao", "Ming", "Chao", "Xiuzhen", "Xiaoming", "Haiyan", "Jianhua", "Zihan",
                 "Yuxuan", "Haoran", "Xinyi", "Guoqiang", "Lihua", "Shuang", "Dongmei"]
 
+# characters of modern given names that old newspaper corpora barely knew (hand-picked)
+RARE_GIVEN = ("祎玥珺瑾琰璟翊昀晗晞钰铎骞骁骐翀珩玙琮瑄瑀琇琦璇璐曦煜炜烨熠焱灏澍淼沅汐泠洵浔淇潇澜濛珈珂"
+              "琬瑶瑗蕙蘅芷茗荞莜菡萱蓁婧嫣妤姝娅婕婵媛岚峥嵘崧彧昶晟暄曜桐棠楠槿樾栩桉骅骏赟翱羿弈奕皓睿诩铮锴")
+RARE_SURNAMES = "酆韶巢蒯竺桓郦璩濮扈郗宓蓟訾殳夔厍乜邴糜"
 # short cells and phrases that are not names although they start with a surname character
 CLEAN_SHORT = ["高速", "已办结", "同意", "王府井", "黄山", "合格", "安全", "无", "男", "汉族", "党员", "李宁",
                "金额", "张贴", "方案", "任务", "程序", "文化", "明天", "马上", "龙头", "白云", "江山", "高新区",
                "万达广场", "华为", "常住", "周末", "宋体", "钱塘", "许可", "安全员", "高压", "黄金周", "严重",
-               "孔雀", "石油", "卫生", "卫生间", "金属", "毛毯", "雷雨", "杨树", "邱陵", "林地", "易燃", "伍佰元",
+               "孔雀", "石油", "卫生", "卫生间", "金属", "毛毯", "雷雨", "杨树", "丘陵", "林地", "易燃", "伍佰元",
                "段落", "章程", "车间", "成本", "苗圃", "谷雨", "曲靖", "和平", "向阳", "于洪", "罗盘", "管网",
                "农田", "牛奶", "齐全", "顾问", "丰收", "应急", "沙石", "柏油", "秦岭", "江苏", "范本", "陈列",
                "余额", "叶片", "苏打", "魏碑", "包装", "宁静", "简报", "支出", "计划", "卓越", "全程", "时间",
@@ -196,8 +200,11 @@ class Hard(base.Values):
     def name(self):
         r = self.r
         roll = r.random()
-        if roll < 0.25:
+        if roll < 0.2:
             return self.tw.name()
+        if roll < 0.45:  # modern given names of rare characters, some rare surnames
+            surname = r.choice(RARE_SURNAMES) if r.random() < 0.2 else r.choice(self.surnames)
+            return surname + "".join(r.choice(RARE_GIVEN) for _ in range(r.choice((1, 2, 2))))
         return super().name()
 
     def spaced_name(self):

@@ -32,11 +32,16 @@ SURNAMES_COMMON = (
     "明佘池查麻苑迟邝萧傅阎赖洪官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉伊仝郜阚权帅屠朴"
     "练廉禹祖漆巴丰支卿狄计索宣晋初扈晁芮阙戈伏鹿薄邸雍辜羊乌裘亓修邰赫杭况宿鲜逯隆茹诸慕危亢嵇湛宾戎"
     "勾茅揭尉冶檀昝幸奉植衡富尧闭蓝"
+    # the same surnames in traditional characters (Taiwan, Hong Kong and Macau residents' papers)
+    "張陳劉黃趙吳孫馬鄭謝韓馮鄧蕭葉蘇呂盧鍾鐘譚陸範賈韋鄒賀顧龔萬錢嚴湯賴許楊羅龍聶鄔龐蔣閆莊簡顏藍連紀溫齊喬"
+    "鄔廖滕薛閻關華傅蔡貝費淩歐盧鮑陽邱鄺邵蘇溫葉鄒"
 )
 # rare or word-like single surnames (百家姓 and others): only after a role word
 SURNAMES_RARE = (
     "南原盘满位区海花强豆盖井平国相门云容敬来都普浦阿母那印战玉银公哈利呼居干但斯元束衣信展阴智由"
     "伯赏墨哈谯笪年爱仉督岳帅缑亢况后有琴商牟佘佴伯赏南宫墨哈谯笪年爱阳佟第五言福"
+    # the rest of 百家姓 (but characters that are mostly function words: 於 能 经 家 通…)
+    "水昌凤酆贝贲钮滑荀羿汲邴糜松弓牧隗山宓蓬郗仰秋钭韶蓟怀鄂咸籍鬱苍莘贡逄扶堵宰郦卻璩濮寿郏习宦鱼慎庾暨弘禄东殳沃蔚越夔厍融訾毋乜巢蒯红竺桓"
 )
 SURNAMES_COMPOUND = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "夏侯", "令狐", "宇文",
@@ -44,6 +49,7 @@ SURNAMES_COMPOUND = (
     "淳于", "单于", "公冶", "宗政", "仲孙", "钟离", "鲜于", "闾丘", "司空", "亓官", "司寇", "子车", "颛孙",
     "壤驷", "公良", "漆雕", "乐正", "宰父", "谷梁", "拓跋", "夹谷", "轩辕", "段干", "百里", "东郭", "南门",
     "羊舌", "微生", "梁丘", "左丘", "东门", "西门", "第五", "公西", "巫马", "公羊", "赫连", "独孤", "完颜",
+    "歐陽", "司馬", "諸葛", "東方", "尉遲", "長孫", "軒轅", "鍾離", "鮮于", "閭丘", "南宮", "司徒", "上官", "皇甫",
 )
 SURNAMES_COMPOUND = tuple(dict.fromkeys(SURNAMES_COMPOUND))
 SURNAMES_ALL = "".join(dict.fromkeys(SURNAMES_COMMON + SURNAMES_RARE))
@@ -155,6 +161,38 @@ def place_names() -> frozenset:
     return frozenset(names)
 
 
+RARE_CHAR = -10.0  # best log-probability in jieba's word HMM below which a character is rare
+
+
+@functools.lru_cache(maxsize=1)
+def _char_commonness() -> dict:
+    """{character: best emission log-probability in jieba's word-segmentation HMM}
+    (``jieba/finalseg/prob_emit.py``, trained on a large general corpus): how common a
+    character is in running text, whatever word it is part of."""
+    from jieba.finalseg import prob_emit
+
+    best: dict = {}
+    for table in prob_emit.P.values():
+        for ch, logp in table.items():
+            if logp > best.get(ch, -99.0):
+                best[ch] = logp
+    return best
+
+
+@functools.lru_cache(maxsize=20_000)
+def given_char_score(ch: str) -> float:
+    """How name-like ``ch`` is as a given-name character: its best log-probability in
+    jieba's person-name HMM, or, for a rare character that the HMM barely saw (祎, 玥,
+    骁, 熠: modern names are full of them, the People's Daily corpus was not), -9.0 —
+    a rare character right after a surname is far more often a name than a word."""
+    logp = given_char_logp().get(ch, -99.0)
+    if logp > -9.0:
+        return logp
+    if "\u4e00" <= ch <= "\u9fa5" and _char_commonness().get(ch, -99.0) < RARE_CHAR:
+        return -9.0
+    return logp
+
+
 @functools.lru_cache(maxsize=1)
 def given_char_logp() -> dict:
     """{character: best log-probability as the middle or last character of a person
@@ -215,6 +253,5 @@ def plausible_name(candidate: str, strict: bool = False, rare: bool = False) -> 
         freq, tag = dictionary().get(given, (0, ""))
         if freq >= 100 and tag in FUNCTION_TAGS:
             return False  # 代为, 对于: a function word or verb is no given name
-    logp = given_char_logp()
     floor = -9.5 if strict else -11.5
-    return all(logp.get(ch, -99.0) > floor for ch in given)
+    return all(given_char_score(ch) > floor for ch in given)

@@ -210,9 +210,6 @@ def _pinyin_name(candidate: str) -> bool:
 class PersonNameRecognizer(ChineseRecognizer):
     ENTITY = "CN_PERSON_NAME"
     HEADER_HINTS = ("姓名", "名字", "联系人", "申请人", "户主", "负责人", "经办人", "收件人", "name")
-    prefilter = (_alternation(ROLE_WORDS + HONORIFICS) + "|" + _PREDICATE + "|(?i:" + _alternation(ENGLISH_LABELS)
-                 + ")|^" + _SPACE + "*" + _ANY_NAME + "(?:" + _SPACE + "*(?:[（(].*[）)])?" + _SPACE + "*$|[，,、；;：:])"
-                 + "|(?:^|[" + _DELIM_BEFORE + "])" + _ANY_NAME + r"(?:[\s/、，,；;|（(]|$)|[·•・．]")
     cell_regex = NAME_REGEX
     score = 0.7
 
@@ -264,6 +261,8 @@ class PersonNameRecognizer(ChineseRecognizer):
          _alternation(VERBS),
          "[·•・．]",
          "(?i:" + _alternation(ENGLISH_LABELS) + ")")
+    # a cell can hold a name only where some pattern's anchor is: their union
+    prefilter = "|".join("(?m:" + a[4:] + ")" if a.startswith("(?m)") else "(?:" + a + ")" for a in _ANCHORS)
 
     def validate_result(self, pattern_text: str) -> bool:
         return len(pattern_text) >= 2
