@@ -118,8 +118,8 @@ VERBS = (
     "会见", "接待", "陪同", "协助", "委托", "授权", "指派", "安排", "交由", "移交", "送达", "传唤", "拘留", "处罚",
     "看望", "探望", "护送", "资助", "帮扶", "救助", "表彰", "奖励", "批评", "警告", "任命", "聘任", "聘请", "选举",
     "推选", "提名", "免去", "撤销", "开除", "录用", "招聘", "雇佣", "雇用", "收养", "抚养", "赡养", "照顾", "照料",
-    "嫁给", "娶", "起诉", "控告", "举报", "投诉", "殴打", "打伤", "辱骂", "威胁", "欺骗", "诈骗", "拖欠", "欠",
-    "借给", "转账给", "支付给", "交给", "告诉", "找到", "找", "叫", "问", "给", "向", "让", "请", "由", "经",
+    "嫁给", "起诉", "控告", "举报", "投诉", "殴打", "打伤", "辱骂", "威胁", "欺骗", "诈骗", "拖欠",
+    "借给", "转账给", "支付给", "交给", "告诉", "找到",
 )
 # Characters that open a clause and are also surnames (和, 向, 于…): "和王芳女士" is "和" + a name.
 _CLAUSE_SURNAMES = "和向于与同及对被把由给让请经代随将"
@@ -286,8 +286,12 @@ class PersonNameRecognizer(ChineseRecognizer):
         np.cumsum([len(c) + 1 for c in cells[:-1]], out=starts[1:])
         array = pa.array(cells, type=pa.large_string())
 
+        anchored: dict = {}  # patterns sharing an anchor (role words, honorifics, labels): one RE2 pass
+
         def spans(index, compiled, anchor):
-            positions = np.flatnonzero(pc.match_substring_regex(array, anchor).to_numpy(zero_copy_only=False))
+            if anchor not in anchored:
+                anchored[anchor] = np.flatnonzero(pc.match_substring_regex(array, anchor).to_numpy(zero_copy_only=False))
+            positions = anchored[anchor]
             if not len(positions):
                 return []
             sub = "\x00".join([cells[p] for p in positions.tolist()])
