@@ -99,12 +99,14 @@ def test_table_path_finds_the_same_spans_as_the_scalar_path():
     ("0769-3869-3577", "0769-3869-3577"),
     ("Tel02887654321", "02887654321"),
     ("监督电话02282201804。", "02282201804"),
+    ("联系电话09512345678", "09512345678"),    # 0951 uses 7-digit numbers; 8 written after it still counts
 ])
 def test_landlines_in_every_writing(text, expected):
     assert [text[s:e] for s, e, _, _ in LandlineRecognizer().find(text)] == [expected]
 
 
-@pytest.mark.parametrize("text", ["订单号0571123456789", "版本 10.2.3.4", "金额 0571 元", "+86 13912345678"])
+@pytest.mark.parametrize("text", ["订单号0571123456789", "版本 10.2.3.4", "金额 0571 元", "+86 13912345678",
+                                  "编号00123456789", "编号05711234567", "编号0951234567"])
 def test_no_landline_in_codes(text):
     assert LandlineRecognizer().find(text) == []
 

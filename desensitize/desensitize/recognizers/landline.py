@@ -8,6 +8,7 @@ account numbers rarely start with 0 and even more rarely pass that table.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from presidio_analyzer import Pattern
@@ -78,7 +79,21 @@ _SPLIT = re.compile(r"[2-9]\d{2,3}[- ]\d{4}$")
 
 
 def valid_bare(digits: str) -> bool:
-    """A run of digits that libphonenumber knows as a Chinese fixed line."""
+    """A run of digits that libphonenumber knows as a Chinese fixed line, or a real area
+    code followed by a local number of 7 or 8 digits (not starting with 0 or 1) when
+    the area's own length differs (a 4-digit area uses 7 or 8 digits; which one is
+    often not known to whoever writes the number down; 010/02x always 8)."""
+    if _fixed_line(digits):
+        return True
+    for length in (3, 4):
+        area, local = digits[:length], digits[length:]
+        if _real_area_code(area) and local[:1] in "23456789" and (
+                len(local) == 8 or (length == 4 and len(local) == 7)):
+            return True
+    return False
+
+
+def _fixed_line(digits: str) -> bool:
     import phonenumbers
 
     try:
@@ -87,3 +102,13 @@ def valid_bare(digits: str) -> bool:
         return False
     return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
         phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+@functools.lru_cache(maxsize=2048)
+def _real_area_code(area: str) -> bool:
+    """libphonenumber accepts some local number after it (its table of area codes)."""
+    if not (area.startswith("0") and area[1:2] != "0" and area[1:2] != "1" or area == "010"):
+        return False
+    if len(area) == 3 and not (area == "010" or area.startswith("02")):
+        return False
+    return any(_fixed_line(area + first + "234567"[:length - 1]) for length in (7, 8) for first in "2568")
