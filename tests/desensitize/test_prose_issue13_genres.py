@@ -53,7 +53,8 @@ NAME_CASES = [
     ("容桂荣/母秋兰", ["容桂荣", "母秋兰"]),
     ("出席：曲轩曦、方晨桂、殷宁", ["曲轩曦", "方晨桂", "殷宁"]),
     ("辛璟祎", ["辛璟祎"]),                         # rare given-name characters
-    ("濮玥珺（本人）", ["濮玥珺"]),                  # and a rare surname of 百家姓
+    ("濮玥珺（本人）", ["濮玥珺"]),
+    ("谷雨伟来电反映，其住址不详", ["谷雨伟"]),          # 谷雨 alone is a solar term, 谷雨伟 a name                  # and a rare surname of 百家姓
     ("蘇雅雯(户主)", ["蘇雅雯"]),                    # a traditional surname
     ("主治医师：陳秀美；护士：盧聰明", ["陳秀美", "盧聰明"]),
 ]

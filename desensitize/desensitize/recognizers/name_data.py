@@ -68,12 +68,15 @@ EXTRA_NOT_NAMES = {
     "解放", "解决", "施工", "卫生", "卫健委", "毕业", "商户", "商品", "商铺", "沙发", "项目", "简易",
     "党员", "党委", "宫颈", "席位", "冷库", "宗教", "司机", "师傅", "景区", "邮政", "农村", "农业", "农民",
     "苗木", "谷物", "曲线", "路灯", "游客", "游乐", "柴油", "蒙古", "华北", "喻义", "房产", "房租",
-    # the 24 solar terms (谷雨 is a cell of its own in calendars)
-    "立春", "雨水", "惊蛰", "春分", "清明", "谷雨", "立夏", "小满", "芒种", "夏至", "小暑", "大暑", "立秋", "处暑",
-    "白露", "秋分", "寒露", "霜降", "立冬", "小雪", "大雪", "冬至", "小寒", "大寒",
     "许可证", "杨柳", "杨柳青", "宋体字", "钱塘江", "屈服", "艾滋", "尤其", "阳台", "阳光", "时段", "穆斯林", "卓越", "古镇", "吉林", "连续", "麦当劳",
 }
 ROLE_LIKE = {"人员", "先生", "女士", "同志", "老师", "医生", "警官"}
+# the 24 solar terms (谷雨 is a cell of its own in calendars); a whole candidate only:
+# 谷雨伟 is a name
+SOLAR_TERMS = {
+    "立春", "雨水", "惊蛰", "春分", "清明", "谷雨", "立夏", "小满", "芒种", "夏至", "小暑", "大暑", "立秋", "处暑",
+    "白露", "秋分", "寒露", "霜降", "立冬", "小雪", "大雪", "冬至", "小寒", "大寒",
+}
 
 
 def _package_file(module, *parts) -> str:
@@ -221,7 +224,7 @@ def surname_of(candidate: str, rare: bool = True) -> str:
 @functools.lru_cache(maxsize=200_000)
 def not_a_name(candidate: str) -> bool:
     """A word, place or thing rather than a person (whatever the context)."""
-    if candidate in EXTRA_NOT_NAMES or candidate in ROLE_LIKE:
+    if candidate in EXTRA_NOT_NAMES or candidate in ROLE_LIKE or candidate in SOLAR_TERMS:
         return True
     if candidate[-1] in NOT_NAME_ENDINGS:
         return True
