@@ -379,13 +379,16 @@ def fill(template: str, v: Values) -> dict:
     return {"text": "".join(out), "spans": spans}
 
 
-def generate(cells: int, seed: int = SEED) -> list:
-    v = Values(seed)
-    genres = [g for g, w in WEIGHTS.items() for _ in range(w)]
+def generate(cells: int, seed: int = SEED, values=None, templates=None, weights=None, filler=None) -> list:
+    """``cells`` cells drawn genre by genre (the hard set passes its own values,
+    templates, weights and filler)."""
+    v = values or Values(seed)
+    templates, weights, filler = templates or TEMPLATES, weights or WEIGHTS, filler or fill
+    genres = [g for g, w in weights.items() for _ in range(w)]
     result = []
     for _ in range(cells):
         genre = v.r.choice(genres)
-        cell = fill(v.r.choice(TEMPLATES[genre]), v)
+        cell = filler(v.r.choice(templates[genre]), v)
         cell["genre"] = genre
         result.append(cell)
     return result
@@ -397,17 +400,22 @@ def plain_table(rows: int, seed: int = SEED) -> list:
              "工单号": v.work_order(), "说明": v.r.choice(NEGATIVE_PHRASES)} for _ in range(rows)]
 
 
+def write_cells(path: Path, cells: list) -> Path:
+    """One cell a JSON line; returns the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        for cell in cells:
+            fh.write(json.dumps(cell, ensure_ascii=False) + "\n")
+    return path.parent
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cells", type=int, default=3000)
     parser.add_argument("--rows", type=int, default=5000, help="rows of the plain-column table")
     parser.add_argument("--out", default=str(HERE / "data"))
     args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "devset.jsonl", "w", encoding="utf-8") as fh:
-        for cell in generate(args.cells):
-            fh.write(json.dumps(cell, ensure_ascii=False) + "\n")
+    out = write_cells(Path(args.out) / "devset.jsonl", generate(args.cells))
     rows = plain_table(args.rows)
     with open(out / "devset_table.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))

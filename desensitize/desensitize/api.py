@@ -180,9 +180,15 @@ def preload() -> None:
     residual scan: ~1.5 s and ~120 MB) now. A long-lived process that forks one child
     per file (CKAN's job worker) calls it once, so each job starts at once and its
     children share the pages instead of loading their own."""
+    from .detect import default_recognizers
+    from .recognizers.name_data import _char_commonness, given_char_logp, place_names
     from .residual_names import preload as load_names
 
     load_names()
+    default_recognizers()  # compiling the patterns (Presidio validates each with `regex`) ~1 CPU s
+    given_char_logp()
+    _char_commonness()
+    place_names()
 
 
 def _pipeline(jobs: Iterator[tuple], workers: int, rows_seen: Optional[Callable[[float], None]] = None):

@@ -34,8 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .recognizers.name_data import (
-    EXTRA_NOT_NAMES, PERSON_TAGS, SURNAMES_COMMON, SURNAMES_COMPOUND, dictionary, given_char_logp, not_a_name, plausible_name,
-    surname_of,
+    EXTRA_NOT_NAMES, PERSON_TAGS, SURNAMES_COMMON, SURNAMES_COMPOUND, dictionary, given_char_logp, not_a_name, ordinary_words,
+    plausible_name, surname_of,
 )
 
 NAME_ENTITY = "CN_PERSON_NAME"
@@ -46,8 +46,10 @@ PLACE_CHARS = set("省市县区旗镇乡村路街号")
 #: a name candidate directly followed by one of these is a station, a bridge, a place:
 #: 杨家坪站, 陈家桥站, 冉家坝 … (found by an outside test on the demo's station columns)
 PLACE_SUFFIX = set("站桥湾坪坝沱场馆园寺庙湖港门楼厂店铺堡沟塘岭庄营屯隧")
-#: … unless the character is a verb there: 张伟站在门口
-VERB_AFTER = {"站": set("在着起了住到"), "门": set("口前外")}
+#: … and a town, village or shrine: 李庄镇, 高家庄村, 陈家祠
+PLACE_SUFFIX |= set("镇乡村祠")
+#: … unless the character is a verb or a title there: 张伟站在门口, 王芳镇长, 李强村民
+VERB_AFTER = {"站": set("在着起了住到"), "门": set("口前外"), "镇": set("长"), "乡": set("长亲"), "村": set("长民医")}
 RARE_WORD = 30       # dictionary words seen fewer times are no evidence against a name
 
 
@@ -62,7 +64,8 @@ def _name_candidate() -> Tuple[str, "re.Pattern"]:
 
 _ADDRESS_REMNANT = (
     r"(?:路|街|巷|弄|大道|胡同|村|社区|小区|花园|家园|苑)[0-9]{1,5}(?:号|组|社|弄|栋|幢|巷)"
-    r"|[0-9]{1,4}(?:号楼|栋|幢|单元)[0-9]{0,4}"
+    # a building with what follows it (3栋2单元, 5幢1203, 12号楼); "3栋房屋" alone is a count
+    r"|[0-9]{1,4}号楼|[0-9]{1,4}(?:栋|幢)(?:[0-9]{1,2}单元|[0-9]{3,4})|[0-9]{1,2}单元[0-9]{3,4}"
     r"|[0-9]{1,3}(?:组|社)[0-9]{1,4}号"
     r"|[0-9]{3,4}(?:室|房)"
 )
@@ -169,7 +172,7 @@ def _unknown_word(window: str, start: int, end: int) -> Optional[Tuple[int, int]
     return None
 
 
-COMMON_WORD = 300    # a dictionary word seen this often is a word, whatever its tag (齐全, 孙子 are tagged nr)
+COMMON_WORD = 100    # a dictionary word seen this often is a word, whatever its tag (齐全, 孙子, 杨树 are tagged nr)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -197,12 +200,34 @@ def preload() -> None:
     _all_division_names()
 
 
+_CLAUSE_CHARS = set("和向于与同及对被把由给让请经代随将")
+
+
+@functools.lru_cache(maxsize=1)
+def _role_set() -> frozenset:
+    from .recognizers.person_name import ROLE_WORDS
+
+    return frozenset(ROLE_WORDS)
+
+
+class _Roles:
+    def __contains__(self, word) -> bool:
+        return word in _role_set()
+
+
+_ROLE_SET = _Roles()
+
+
 def _masked_or_place(cell: str, start: int, end: int) -> bool:
     """A pseudonym's surname with a clause character ("和扈**": the name is masked
     already), or the start of a division name (石林彝族自治县) or of a known
     product or place (王老吉)."""
     if cell[end:end + 1] == "*" or cell[start:end].endswith("*"):
         return True
+    if start > 0 and cell[start - 1:start + 1] in ordinary_words() and cell[start - 1] not in _CLAUSE_CHARS:
+        return True  # its surname ends a word with the character before it: 承包|地
+    if any(cell[start:end + extra] in _ROLE_SET for extra in (0, 1, 2)):
+        return True  # the start of a role word: 楼栋长
     after = cell[end:end + 1]
     if after in PLACE_SUFFIX and cell[end + 1:end + 2] not in VERB_AFTER.get(after, ()):
         return True

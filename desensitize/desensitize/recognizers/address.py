@@ -115,9 +115,9 @@ def extend_left_over_divisions(text: str, start: int, max_names: int = 4) -> int
 # floor and room in any combination, and a bare room number (3–4 digits, not a year,
 # amount or count) after a unit, building, house number or estate
 _TAIL = (
-    r"(?:[-之]\d{1,4})?"
+    r"(?:[-之]\d{1,4}|附\d{1,3}号|\d{1,3}-\d{1,2}-\d{3,4}(?!\d))?"
     r"(?:[\u4e00-\u9fa5]{2,6}?(?:小区|花园|家园|苑|公寓|大厦|广场|港湾|新村|公馆|名都|华庭|雅居|山庄|府|城|园))?"
-    r"(?:(?:\d{1,4}|[A-Za-z一二三四五六七八九十])(?:号楼|栋|幢|座|单元|室|层|楼|号|房|户)){0,5}"
+    r"(?:(?:\d{1,4}|[A-Za-z一二三四五六七八九十])(?:号楼|栋|幢|座|单元|室|层|楼|号|房|户|排)){0,5}"
     r"(?:(?<=[单元栋幢座楼号区园苑寓厦场湾府城])[-—]?\d{3,4}(?![\d年月日时元万号个件人次岁天%]))?"
 )
 _SUFFIX_AND_NUMBER = re.compile(
@@ -128,12 +128,23 @@ _SUFFIX_AND_NUMBER = re.compile(
 )
 # rural: a village or community (after its town, 镇/乡/街道), then group / 社 / 队 and number
 _VILLAGE = re.compile(
-    r"(?:村|社区|屯|寨|嘎查)"
-    f"(?:{_NUM}(?:组|社|队|排))?"
+    r"(?:村|社区|屯|寨|嘎查)(?:村委会|村民委员会|委会|民委员会|居委会)?"
+    f"(?:第?{_NUM}(?:组|社|队|排|村民小组|小组)|[\u4e00-\u9fa5]{{2,3}}(?:组|屯)(?=\d|$|[^\u4e00-\u9fa5])"
+    f"|[前后东西南北中上下][屯寨])?"
     f"(?:{_NUM}(?:号院|号|户))?"
     + _TAIL
 )
+# an estate or tower with no road before it, followed by a building, a tower floor or the
+# building-unit-room triple: 书香苑28栋2单元1602, 国贸大厦37楼1501, 金色港湾16-2-701, 时代广场B座1018室
+_ESTATE_SUFFIX = "小区|花园|家园|苑|园|城|湾|庭|府|大厦|广场|中心|公寓|新村|山庄|公馆|名都|华庭|雅居|大楼"
+_ESTATE = re.compile(
+    r"(?:" + _ESTATE_SUFFIX + r")"
+    r"(?=\d{1,3}(?:栋|幢|号楼|座|楼\d)|[A-Za-z]座|\d{1,3}-\d{1,2}-\d{3,4}(?!\d))"
+    r"(?:\d{1,3}-\d{1,2}-\d{3,4}(?!\d)|\d{1,3}楼\d{3,4}(?![\d年月日时元万号个件人次岁天%])(?:室|房)?)?"
+    + _TAIL
+)
 _TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")
+_COMMITTEE = re.compile(r"^(?:村委会|村民委员会|委会|民委员会|居委会)")
 _STREET_NAME_CHARS = frozenset()  # filled lazily: any Han character or digit not in _NOT_IN_STREET_NAME
 MAX_STREET_NAME = 10
 
@@ -142,12 +153,16 @@ def _street_name_char(ch: str) -> bool:
     return ("\u4e00" <= ch <= "\u9fa5" or ch.isdigit()) and ch not in _NOT_IN_STREET_NAME
 
 
+_ESTATE_HINT = re.compile(r"(?:" + _ESTATE_SUFFIX + r")(?:\d|[A-Za-z]座)")
+
+
 class AddressRecognizer(ChineseRecognizer):
     ENTITY = "CN_ADDRESS"
     HEADER_HINTS = ("地址", "住址", "住所", "户籍地", "居住地", "联系地址", "address")
     # every suffix of _SUFFIX_AND_NUMBER (大道 included: its 道 is no suffix on its own)
     prefilter = (r"(?:大道|大街|路|街|巷|胡同|弄|村|小区|社区|花园|公寓|新村|家园|屯|寨|嘎查).{0,8}?(?:\d|[一二三四五六七八九十百])"
-                 r"|(?:镇|乡|街道|苏木).{1,12}?(?:村|社区|屯|寨|嘎查)")
+                 r"|(?:镇|乡|街道|苏木).{1,12}?(?:村|社区|屯|寨|嘎查)"
+                 r"|(?:" + _ESTATE_SUFFIX + r")(?:[0-9]|[A-Za-z]座)")
     cell_regex = ADDRESS_CELL_REGEX
     score = 0.6
 
@@ -162,6 +177,8 @@ class AddressRecognizer(ChineseRecognizer):
 
     def find(self, text: str) -> List[Span]:
         spans = self._street_spans(text)
+        if _ESTATE_HINT.search(text):
+            spans = self._merge_spans(spans, self._street_spans(text, _ESTATE))
         if "村" in text or "社区" in text or "屯" in text or "寨" in text or "嘎查" in text:
             spans = self._merge_spans(spans, self._village_spans(text))
         return spans
@@ -190,7 +207,8 @@ class AddressRecognizer(ChineseRecognizer):
             if len(name) < 1:
                 continue
             town = max((name.rfind(t) + len(t) for t in _TOWN_SUFFIXES if t in name[:-1]), default=-1)
-            numbered = match.end() > match.start() + (2 if text.startswith(("社区", "嘎查"), match.start()) else 1)
+            rest = _COMMITTEE.sub("", match.group()[2 if text.startswith(("社区", "嘎查"), match.start()) else 1:], 1)
+            numbered = bool(rest)  # a group, number or building after the village (its committee is none)
             if town <= 0 and not numbered:
                 continue
             if town <= 0 and len(name) > 4:  # no town: only the village name itself
@@ -203,10 +221,10 @@ class AddressRecognizer(ChineseRecognizer):
                 floor = match.end()
         return spans
 
-    def _street_spans(self, text: str) -> List[Span]:
+    def _street_spans(self, text: str, pattern=None) -> List[Span]:
         spans: List[Span] = []
         floor = 0
-        for match in _SUFFIX_AND_NUMBER.finditer(text):
+        for match in (pattern or _SUFFIX_AND_NUMBER).finditer(text):
             start = match.start()
             while start > floor and match.start() - start < MAX_STREET_NAME and _street_name_char(text[start - 1]):
                 start -= 1

@@ -32,11 +32,16 @@ SURNAMES_COMMON = (
     "明佘池查麻苑迟邝萧傅阎赖洪官封谈匡鞠惠荆乐冀郁胥班储栗燕楚鄢劳谌奚皮粟冼蔺楼闻厉伊仝郜阚权帅屠朴"
     "练廉禹祖漆巴丰支卿狄计索宣晋初扈晁芮阙戈伏鹿薄邸雍辜羊乌裘亓修邰赫杭况宿鲜逯隆茹诸慕危亢嵇湛宾戎"
     "勾茅揭尉冶檀昝幸奉植衡富尧闭蓝"
+    # the same surnames in traditional characters (Taiwan, Hong Kong and Macau residents' papers)
+    "張陳劉黃趙吳孫馬鄭謝韓馮鄧蕭葉蘇呂盧鍾鐘譚陸範賈韋鄒賀顧龔萬錢嚴湯賴許楊羅龍聶鄔龐蔣閆莊簡顏藍連紀溫齊喬"
+    "鄔廖滕薛閻關華傅蔡貝費淩歐盧鮑陽邱鄺邵蘇溫葉鄒"
 )
 # rare or word-like single surnames (百家姓 and others): only after a role word
 SURNAMES_RARE = (
     "南原盘满位区海花强豆盖井平国相门云容敬来都普浦阿母那印战玉银公哈利呼居干但斯元束衣信展阴智由"
     "伯赏墨哈谯笪年爱仉督岳帅缑亢况后有琴商牟佘佴伯赏南宫墨哈谯笪年爱阳佟第五言福"
+    # the rest of 百家姓 (but characters that are mostly function words: 於 能 经 家 通…)
+    "水昌凤酆贝贲钮滑荀羿汲邴糜松弓牧隗山宓蓬郗仰秋钭韶蓟怀鄂咸籍鬱苍莘贡逄扶堵宰郦卻璩濮寿郏习宦鱼慎庾暨弘禄东殳沃蔚越夔厍融訾毋乜巢蒯红竺桓"
 )
 SURNAMES_COMPOUND = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "夏侯", "令狐", "宇文",
@@ -44,12 +49,13 @@ SURNAMES_COMPOUND = (
     "淳于", "单于", "公冶", "宗政", "仲孙", "钟离", "鲜于", "闾丘", "司空", "亓官", "司寇", "子车", "颛孙",
     "壤驷", "公良", "漆雕", "乐正", "宰父", "谷梁", "拓跋", "夹谷", "轩辕", "段干", "百里", "东郭", "南门",
     "羊舌", "微生", "梁丘", "左丘", "东门", "西门", "第五", "公西", "巫马", "公羊", "赫连", "独孤", "完颜",
+    "歐陽", "司馬", "諸葛", "東方", "尉遲", "長孫", "軒轅", "鍾離", "鮮于", "閭丘", "南宮", "司徒", "上官", "皇甫",
 )
 SURNAMES_COMPOUND = tuple(dict.fromkeys(SURNAMES_COMPOUND))
 SURNAMES_ALL = "".join(dict.fromkeys(SURNAMES_COMMON + SURNAMES_RARE))
 
 # the last character of a place, organization or thing, never of a given name here
-NOT_NAME_ENDINGS = set("区县市省镇乡村路街巷局院所厅站馆校厂店司委办处科队部会社园场港湾桥城州号楼室组栋")
+NOT_NAME_ENDINGS = set("区县市省镇乡村路街巷局院所厅站馆校厂店司委办处科队部会社园场港湾桥城州号楼室组栋祠庙寺殿塔坡岛证卡")
 # surname-initial words that are not names and that the dictionary may not know
 EXTRA_NOT_NAMES = {
     "王老吉", "高新区", "高速", "高铁", "张家界", "王府井", "白云", "黄山", "马鞍山", "石家庄", "周口",
@@ -65,6 +71,12 @@ EXTRA_NOT_NAMES = {
     "许可证", "杨柳", "杨柳青", "宋体字", "钱塘江", "屈服", "艾滋", "尤其", "阳台", "阳光", "时段", "穆斯林", "卓越", "古镇", "吉林", "连续", "麦当劳",
 }
 ROLE_LIKE = {"人员", "先生", "女士", "同志", "老师", "医生", "警官"}
+# the 24 solar terms (谷雨 is a cell of its own in calendars); a whole candidate only:
+# 谷雨伟 is a name
+SOLAR_TERMS = {
+    "立春", "雨水", "惊蛰", "春分", "清明", "谷雨", "立夏", "小满", "芒种", "夏至", "小暑", "大暑", "立秋", "处暑",
+    "白露", "秋分", "寒露", "霜降", "立冬", "小雪", "大雪", "冬至", "小寒", "大寒",
+}
 
 
 def _package_file(module, *parts) -> str:
@@ -109,6 +121,7 @@ def dictionary() -> _JiebaWords:
 
 PERSON_TAGS = ("nr", "nrfg", "nrt")
 ORDINARY = 20
+STRICT_WORD = 100  # a word seen this often is no name where no context word says so
 FUNCTION_TAGS = ("v", "c", "d", "p", "r", "u", "f", "ad", "q", "m", "y", "e", "o")
 
 
@@ -151,6 +164,38 @@ def place_names() -> frozenset:
     return frozenset(names)
 
 
+RARE_CHAR = -10.0  # best log-probability in jieba's word HMM below which a character is rare
+
+
+@functools.lru_cache(maxsize=1)
+def _char_commonness() -> dict:
+    """{character: best emission log-probability in jieba's word-segmentation HMM}
+    (``jieba/finalseg/prob_emit.py``, trained on a large general corpus): how common a
+    character is in running text, whatever word it is part of."""
+    from jieba.finalseg import prob_emit
+
+    best: dict = {}
+    for table in prob_emit.P.values():
+        for ch, logp in table.items():
+            if logp > best.get(ch, -99.0):
+                best[ch] = logp
+    return best
+
+
+@functools.lru_cache(maxsize=20_000)
+def given_char_score(ch: str) -> float:
+    """How name-like ``ch`` is as a given-name character: its best log-probability in
+    jieba's person-name HMM, or, for a rare character that the HMM barely saw (祎, 玥,
+    骁, 熠: modern names are full of them, the People's Daily corpus was not), -9.0 —
+    a rare character right after a surname is far more often a name than a word."""
+    logp = given_char_logp().get(ch, -99.0)
+    if logp > -9.0:
+        return logp
+    if "\u4e00" <= ch <= "\u9fa5" and _char_commonness().get(ch, -99.0) < RARE_CHAR:
+        return -9.0
+    return logp
+
+
 @functools.lru_cache(maxsize=1)
 def given_char_logp() -> dict:
     """{character: best log-probability as the middle or last character of a person
@@ -179,7 +224,7 @@ def surname_of(candidate: str, rare: bool = True) -> str:
 @functools.lru_cache(maxsize=200_000)
 def not_a_name(candidate: str) -> bool:
     """A word, place or thing rather than a person (whatever the context)."""
-    if candidate in EXTRA_NOT_NAMES or candidate in ROLE_LIKE:
+    if candidate in EXTRA_NOT_NAMES or candidate in ROLE_LIKE or candidate in SOLAR_TERMS:
         return True
     if candidate[-1] in NOT_NAME_ENDINGS:
         return True
@@ -205,10 +250,11 @@ def plausible_name(candidate: str, strict: bool = False, rare: bool = False) -> 
         return False  # 高新区, 张家界: the first two characters are a word
     if len(given) == 2 and given in EXTRA_NOT_NAMES:
         return False
+    if strict and dictionary().get(candidate, (0, ""))[0] >= STRICT_WORD:
+        return False  # with no context word, a frequent word tagged as a name (陈列, 顾问, 宁静) is a word
     if len(given) == 2:
         freq, tag = dictionary().get(given, (0, ""))
         if freq >= 100 and tag in FUNCTION_TAGS:
             return False  # 代为, 对于: a function word or verb is no given name
-    logp = given_char_logp()
     floor = -9.5 if strict else -11.5
-    return all(logp.get(ch, -99.0) > floor for ch in given)
+    return all(given_char_score(ch) > floor for ch in given)

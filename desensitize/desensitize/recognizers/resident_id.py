@@ -38,6 +38,12 @@ def region_codes() -> frozenset:
             province = line.split()[0]
         elif province:
             codes.add(province + line.split()[0])
+    # a city's 市辖区 code (xxxx01) where the city is known: numbers issued in its
+    # districts before they had codes of their own carry it (嘉峪关 620201, which has no
+    # districts and is missing from the table)
+    codes.update(code[:4] + "01" for code in list(codes) if code.endswith("00") and not code.endswith("0000"))
+    # 港澳台居民居住证 (since 2018): the same number with 810000 / 820000 / 830000
+    codes.update(("810000", "820000", "830000"))
     return frozenset(codes)
 
 

@@ -16,7 +16,9 @@ from .base import LEFT, RIGHT, ChineseRecognizer
 
 PERMIT_REGEX = r"(?:C[0-9A-HJ-NP-Z]\d{7}|[HM]\d{8}(?:\d{2})?)"
 TAIWAN_REGEX = r"(?:L\d{8}|\d{8}(?:\d{2})?)"
-_TAIWAN_CONTEXT = re.compile("台胞证|台湾居民来往大陆通行证|往来台湾通行证|台湾通行证|赴台|来往大陆")
+_TAIWAN_CONTEXT = re.compile("台胞证|台湾居民来往大陆通行证|往来台湾通行证|台湾通行证|赴台|来往大陆|大陆通行证|入台")
+# L + 8 digits (大陆居民往来台湾通行证) also after any permit word: 通行证号码L12345678
+_L_CONTEXT = re.compile("通行证|证件号|证件号码|证号|签注|台湾")
 CONTEXT_CHARS = 20
 
 
@@ -35,7 +37,8 @@ class TravelPermitRecognizer(ChineseRecognizer):
     def boundary_prefilter(self):
         # the Taiwan forms only where the permit's name is (not every 8-digit number)
         return (r"(?:^|[^0-9A-Za-z])[CHM][0-9A-Z][0-9]{7}"
-                r"|(?:台胞证|台湾|来往大陆)[^\x00]{0,20}?[0-9]{8}")
+                r"|(?:台胞证|台湾|来往大陆|大陆通行证|赴台|入台)[^\x00]{0,20}?[0-9]{8}"
+                r"|(?:通行证|证件号|证号|签注)[^\x00]{0,20}?L[0-9]{8}")
 
     def validate_result(self, pattern_text: str) -> bool:
         return len(set(pattern_text[2:])) > 1
@@ -48,7 +51,8 @@ class TravelPermitRecognizer(ChineseRecognizer):
                     continue
                 if index == 1:
                     before = text[max(0, match.start() - CONTEXT_CHARS):match.start()].rsplit("\x00", 1)[-1]
-                    if not _TAIWAN_CONTEXT.search(before):
+                    if not _TAIWAN_CONTEXT.search(before) and not (
+                            match.group().startswith("L") and _L_CONTEXT.search(before)):
                         continue
                 spans.append((match.start(), match.end(), self.ENTITY, 1.0))
         return spans
