@@ -94,7 +94,7 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_auth_functions(self):
         return {**auths.get_auth_functions(), **auths.datastore_auth_functions(),
-                **auths.publication_auth_functions()}
+                **auths.publication_auth_functions(), **auths.people_auth_functions()}
 
     # ------------------------------------------------------------ IPackageController
     def after_dataset_show(self, context, pkg_dict):
