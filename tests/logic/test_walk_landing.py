@@ -234,3 +234,24 @@ def test_generated_requests_are_filed_by_demo_accounts(world):
     assert row.requester_id != site.id
     page = _page(world, "dept_admin", "/dashboard/requests/" + row.id)
     assert "系统" not in re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1])
+
+
+# ------------------------------------------------------------------ error pages (F9)
+@pytest.mark.parametrize("path, method", [("/no-such-page-f9", "get"), ("/dataset/?page=-1", "get"),
+                                          ("/catalog.ttl?page=abc", "get"),
+                                          ("/catalog.ttl?modified_since=abc", "get"),
+                                          ("/user/_logout", "put")])
+def test_error_pages_speak_chinese_without_python_values(world, path, method):
+    """Outside attack F9: werkzeug's English ("The requested URL was not found on the
+    server…"), a parameter check's English and ``None - {'message': …}`` on error pages."""
+    r = client(world["app"]).open(ZH + path, method=method.upper())
+    assert r.status_code >= 400, (path, r.status_code)
+    page = r.get_data(as_text=True)
+    if "govopen-error" not in page:  # not an HTML error page (e.g. a Turtle body)
+        pytest.skip("no error page: %s" % r.status_code)
+    text = page[page.index("govopen-error"):]
+    text = re.sub(r"<[^>]+>", " ", text[:text.index("govopen-error-links")])
+    for english in ("The requested URL", "The method is not allowed", "must be", "None", "{'",
+                    "Page param"):
+        assert english not in text, (path, text)
+    assert re.search(r"[\u4e00-\u9fff]", text), text
