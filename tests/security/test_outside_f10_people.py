@@ -72,3 +72,13 @@ def test_web_pages_of_other_accounts_refused(world, role):
     assert other["fullname"] not in r.body
     assert world["app"].get("/user/" + other["name"], headers=headers(world, "dept_admin"),
                             status=None).status_code == 200
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_own_pages_link_the_account_list_only_to_who_may_open_it(world, role):
+    """The profile's breadcrumb linked /user/ for everyone: a citizen's click got a 403
+    (the browser crawl of the citizen's pages)."""
+    name = world["users"][role]["name"]
+    for path in ("/user/" + name, "/user/edit/" + name):
+        page = world["app"].get(path, headers=headers(world, role), status=200).body
+        assert ('href="/user/"' in page) == LISTS[role], (role, path)
