@@ -188,6 +188,34 @@ def govopen_division_label(code):
     return catalog.division_label(code)
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def govopen_error_text(code, content):
+    """The text of an error page in the UI's language (outside attack F9): CKAN shows the
+    exception's description, which is werkzeug's English sentence ("The requested URL was
+    not found on the server…"), a parameter check's ("\"page\" parameter must be a positive
+    integer") or a Python value ("None - {'message': …}"). On the Chinese interface a text
+    without a Chinese word, or with a Python value, gives way to the code's own sentence;
+    our own (Chinese) refusals are kept."""
+    try:
+        code = int(code[0] if isinstance(code, (list, tuple)) else code)
+    except (TypeError, ValueError, IndexError):
+        code = 500
+    text = str(content or "").strip()
+    internal = not text or "{'" in text or text.startswith("None") or " None" in text
+    if not internal and (_has_cjk(text) or tk.h.lang().startswith("en")):
+        return text
+    _ = tk._
+    return {400: _("The request could not be understood: please check the address and its parameters."),
+            403: _("You are not allowed to see this page."),
+            404: _("The page was not found: the address may be wrong, or the content was removed."),
+            405: _("This page cannot be reached this way."),
+            409: _("The request could not be completed: please check the address and its parameters."),
+            }.get(code, _("Something went wrong on our side. Please try again later."))
+
+
 def get_helpers():
     helpers = {f.__name__: f for f in (
         govopen_maxlength, govopen_open_type_label, govopen_share_type_label, govopen_update_cycle_label,
@@ -196,7 +224,7 @@ def get_helpers():
         govopen_publication_event_label, govopen_publication_failure_label,
         govopen_may_see_publication, govopen_division_label, govopen_publication_state_label,
         govopen_entity_label, govopen_license_title, govopen_state_label, govopen_resource_gate,
-        govopen_resource_name)}
+        govopen_resource_name, govopen_error_text)}
     helpers.update(_home_helpers())  # home page / header / footer (home_helpers.py)
     from .ui_helpers import get_helpers as ui  # issue 14: the user menu
     helpers.update(ui())

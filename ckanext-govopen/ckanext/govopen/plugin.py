@@ -68,6 +68,9 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
         config["extra_template_paths"] = ",".join([path] + parts)
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "govopen")
+        # walk 2026-12-06, finding 18: a login lands on the user's work (我的申请 /
+        # 待办申请), not on CKAN's "我的数据集" (views/requests.py landing)
+        config["ckan.auth.route_after_login"] = "govopen_requests.landing"
         if p.plugin_loaded("datastore"):  # issue 16: a CKAN 2.11.6 bug under concurrency
             from .publication.datastore import patch_core
             patch_core()
@@ -94,7 +97,7 @@ class GovOpenPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_auth_functions(self):
         return {**auths.get_auth_functions(), **auths.datastore_auth_functions(),
-                **auths.publication_auth_functions()}
+                **auths.publication_auth_functions(), **auths.people_auth_functions()}
 
     # ------------------------------------------------------------ IPackageController
     def after_dataset_show(self, context, pkg_dict):

@@ -62,8 +62,11 @@ def _user_menu():
     _ = tk._
     url = tk.h.url_for
     unread = _count("govopen_notification_list", {"unread_only": True})
+    # citizens read them below their applications; staff on a page of their own (walk
+    # 2026-12-06, finding 14: staff got the citizen's empty 我的申请 tables above them)
     notes = _item("notifications", _("Notifications"),
-                  url("govopen_requests.mine") + "#notifications", unread, alert=True)
+                  url("govopen_requests.mine") + "#notifications" if role == ot.PORTAL_PUBLIC
+                  else url("govopen_requests.notifications"), unread, alert=True)
     items, department = [], None
     if role == ot.PORTAL_PUBLIC:
         items = [
@@ -71,7 +74,9 @@ def _user_menu():
                   _count("govopen_request_list", {"scope": "mine", "open_only": True})),
             _item("grants", _("My grants"), url("govopen_requests.mine") + "#grants",
                   _count("govopen_my_grants", {}, lambda g: g.get("active"))),
-            _item("demands", _("My demands"), url("govopen_demand.index")),
+            # walk, finding 15: the board filtered to the demands one filed or seconded
+            _item("demands", _("My demands"), url("govopen_demand.index", mine=1),
+                  _count("govopen_demand_list", {"mine": True, "open_only": True})),
         ]
     else:
         import ckan.model as model

@@ -50,7 +50,7 @@
               (p.report.residual && p.report.residual.passed ? (zh ? '通过' : 'passed') : (zh ? '未通过' : 'failed'));
           }
         }
-        if (p.review) s += (s ? ' · ' : '') + (zh ? '审查已签署：' : 'Review signed: ') + p.review.user_name + ' ' + (p.review.signed_at_local || '');
+        if (p.review) s += (s ? ' · ' : '') + (zh ? '审查已签署：' : 'Review signed: ') + (p.review.user_display_name || p.review.user_name) + ' ' + (p.review.signed_at_local || '');
         field('summary').textContent = s;
         if (running) setTimeout(poll, 1000);
       }).catch(function () { setTimeout(poll, 2000); });

@@ -11,8 +11,15 @@
     var holder = canvas.parentNode;
     holder.style.position = "relative";
     holder.style.height = (spec.height || 320) + "px";
+    // a doughnut has one colour per segment and no axes (walk 2026-12-06, finding 24:
+    // three segments in the same red over a 0-1 grid)
+    var round = spec.type === "doughnut" || spec.type === "pie";
     var datasets = spec.datasets.map(function (d, i) {
       var c = COLORS[i % COLORS.length];
+      if (round) {
+        return {label: d.label, data: d.data, borderColor: "#fff",
+                backgroundColor: spec.labels.map(function (_, j) { return COLORS[(j + 1) % COLORS.length]; })};
+      }
       return {label: d.label, data: d.data, borderColor: c, backgroundColor: spec.type === "line" ? c : c + "cc",
               yAxisID: d.axis || "y", type: d.type || undefined, spanGaps: true};
     });
@@ -24,7 +31,7 @@
     new window.Chart(canvas, {
       type: spec.type || "bar",
       data: {labels: spec.labels, datasets: datasets},
-      options: {animation: false, responsive: true, maintainAspectRatio: false, scales: scales,
+      options: {animation: false, responsive: true, maintainAspectRatio: false, scales: round ? {} : scales,
         plugins: {tooltip: {callbacks: {label: function (ctx) {
           return ctx.dataset.label + ": " + (ctx.raw === null ? "—" : pct(ctx.raw)); }}}}}
     });

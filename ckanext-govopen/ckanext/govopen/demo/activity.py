@@ -35,7 +35,8 @@ def activity_demo(echo: Callable[[str], None] = lambda s: None,
     from ..logic import requests_glue as glue
     from ..model import DatasetUsageDay, Request, RequestEvent
     if _already():
-        echo("  = 演示活动数据已存在")
+        fixed = _real_requesters(random.Random(seed))
+        echo("  = 演示活动数据已存在" + ("（%d 件改为演示账号提交）" % fixed if fixed else ""))
         return {"requests": 0, "download_days": 0}
     rnd = random.Random(seed)
     today = today or glue.today_local()
@@ -75,13 +76,16 @@ def activity_demo(echo: Callable[[str], None] = lambda s: None,
                               fields={MARK: True, ("description" if kind == "objection" else "purpose"):
                                       "演示数据（生成的活动）"}, received_at=got,
                               due_date=due, decided_at=decided, created=got, modified=decided or got)
+                who, who_org = _requester(kind, org, rnd)
+                row.requester_id, row.requester_org_id = (who or site).id, who_org.id if who_org else None
                 model.Session.add(row)
                 model.Session.flush()
-                model.Session.add(RequestEvent(request_id=row.id, actor_id=site.id, actor_roles=[], at=got,
+                model.Session.add(RequestEvent(request_id=row.id, actor_id=row.requester_id, actor_roles=[], at=got,
                                                action="submit", from_state=None,
                                                to_state=rq.get_kind(kind).initial, fields={}))
                 if decided is not None:
-                    model.Session.add(RequestEvent(request_id=row.id, actor_id=site.id, actor_roles=[],
+                    head = _user("%s_admin" % org.name)
+                    model.Session.add(RequestEvent(request_id=row.id, actor_id=(head or site).id, actor_roles=[],
                                                    at=decided, action="demo_reply", from_state="submitted",
                                                    to_state=state, fields={}))
                 made += 1
@@ -100,6 +104,55 @@ def activity_demo(echo: Callable[[str], None] = lambda s: None,
     model.Session.commit()
     echo("  + 演示活动数据：%d 件申请，%d 天下载记录" % (made, days_made))
     return {"requests": made, "download_days": days_made}
+
+
+def _user(name: str):
+    import ckan.model as model
+    u = model.User.get(name)
+    return u if u is not None and u.state == "active" else None
+
+
+def _requester(kind: str, org, rnd: random.Random):
+    """(user, requesting department or None) of a generated request: a demo member of the
+    public for applications and objections, another department's admin for a share
+    request (an outside walk saw every generated request filed by 申请人 "系统", the
+    site's own account). (None, None) when the demo accounts are missing."""
+    from .catalog import ORGANIZATIONS, SECONDERS, USERS
+    import ckan.model as model
+    if kind == "share_request":
+        others = [o["name"] for o in ORGANIZATIONS if o["name"] != org.name]
+        rnd.shuffle(others)
+        for name in others:
+            u, dept = _user("%s_admin" % name), model.Group.get(name)
+            if u is not None and dept is not None:
+                return u, dept
+        return None, None
+    public = [u["name"] for u in USERS if u.get("kind") in ("citizen", "enterprise")] + \
+        [u["name"] for u in SECONDERS]
+    found = [u for u in (_user(n) for n in public) if u is not None]
+    return (rnd.choice(found) if found else None), None
+
+
+def _real_requesters(rnd: random.Random) -> int:
+    """Generated requests of an earlier demo, filed by the site's own account, get a demo
+    account as requester (idempotent). → how many were changed."""
+    import ckan.model as model
+    from ..model import Request, RequestEvent
+    site = model.User.get(tk_site_user())
+    changed = 0
+    for row in model.Session.query(Request).filter(Request.requester_id == site.id).limit(20000):
+        if not (row.fields or {}).get(MARK):
+            continue
+        org = model.Group.get(row.department_id)
+        who, who_org = _requester(row.kind, org, rnd) if org is not None else (None, None)
+        if who is None:
+            continue
+        row.requester_id, row.requester_org_id = who.id, who_org.id if who_org else None
+        (model.Session.query(RequestEvent).filter(RequestEvent.request_id == row.id)
+         .filter(RequestEvent.action == "submit").update({"actor_id": who.id}))
+        changed += 1
+    model.Session.commit()
+    return changed
 
 
 def tk_site_user() -> str:

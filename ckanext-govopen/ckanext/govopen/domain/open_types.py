@@ -537,6 +537,35 @@ def portal_role(actor: Actor) -> str:
     return PORTAL_PUBLIC
 
 
+# ==================================================================== people (outside attack, F10)
+# Who may read the portal's accounts (names, profiles, activity): a member of the public
+# sees only their own account -- citizens' names are not other citizens' business (PIPL);
+# department staff and the competent authority see accounts (they add members, answer
+# requests). Listing and autocompletion of accounts are for staff and the authority only.
+_REASONS.update({
+    "people_authority": ("主管部门可查看用户。", "The competent authority may see accounts."),
+    "people_staff": ("部门工作人员可查看用户。", "Department staff may see accounts."),
+    "people_self": ("可查看本人账号。", "One may see one's own account."),
+    "people_login": ("请先登录。", "Please log in."),
+    "people_denied": ("仅主管部门和部门工作人员可查看其他用户的信息。",
+                      "Only the competent authority and department staff may see other people's accounts."),
+})
+
+
+def may_see_people(actor: Actor, user_id: Optional[str] = None) -> Decision:
+    """Whether ``actor`` may read the account ``user_id`` (its name, profile, activity),
+    or, with ``user_id`` None, list and search the accounts."""
+    if actor.sysadmin:
+        return _d(True, "people_authority")
+    if actor.anonymous:
+        return _d(False, "people_login")
+    if any(actor.org_capacities or {}):
+        return _d(True, "people_staff")
+    if user_id is not None and user_id == actor.user_id:
+        return _d(True, "people_self")
+    return _d(False, "people_denied")
+
+
 # ==================================================================== oversight (issue 18)
 # Scorecards and annual reports: the competent authority sees every department; a
 # department's admin (its head) sees its own department and the jurisdiction's totals;

@@ -44,13 +44,36 @@ def _login_redirect(came_from=None):
     return tk.redirect_to(tk.url_for("user.login", came_from=came_from or request.full_path))
 
 
-def _flash_error(e):
+def _field_label(action, key):
+    """The people's name of an action's parameter (domain/fields.py: the action's own
+    declaration, or the request kind's field it stands for); None if undeclared."""
+    from ..domain import fields as fd
+    from ..domain import requests as rq
+    zh = not glue.is_en()
+    if (action, key) in fd.KIND_FIELDS:
+        kind, name = fd.KIND_FIELDS[(action, key)]
+        for f in rq.get_kind(kind).submit_fields:
+            if f.name == name:
+                return (f.label_zh or f.name) if zh else f.label_en
+    for param in fd.ACTIONS.get(action, ()):
+        if param.name == key:
+            return param.label("zh" if zh else "en")
+    return None
+
+
+def _flash_error(e, action=None):
+    """A refusal in words: field errors under the fields' names, never their keys
+    (outside attack F9: ``title: 必填``, ``evidence: …``)."""
     if isinstance(e, tk.ValidationError):
         err = {k: "; ".join(str(x) for x in v) if isinstance(v, list) else str(v)
                for k, v in (e.error_dict or {}).items()}
         msg = err.pop("message", None)
         err.pop("rule", None)
-        tk.h.flash_error(msg or "; ".join("%s: %s" % kv for kv in err.items()))
+        parts = []
+        for k, v in err.items():
+            label = _field_label(action, k)
+            parts.append("%s：%s" % (label, v) if label and label not in v else v)
+        tk.h.flash_error(msg or "；".join(parts))
     else:
         tk.h.flash_error(glue.refusal_text(e))
 
@@ -63,11 +86,19 @@ def _call(name, data, ok_message=None):
     try:
         out = tk.get_action(name)(_context(), data)
     except (tk.ValidationError, tk.NotAuthorized) as e:
-        _flash_error(e)
+        _flash_error(e, name)
         return None
     if ok_message:
         tk.h.flash_success(ok_message)
     return out
+
+
+def _filed_message(what: str, out: dict) -> str:
+    """A filing's flash: what was filed and by when the answer is due (walk 2026-12-06,
+    finding 16: only "已办理。")."""
+    if out.get("due_date"):
+        return what + " " + tk._("Reply due by %(date)s.") % {"date": out["due_date"]}
+    return what
 
 
 # ------------------------------------------------------------------ board
@@ -75,12 +106,14 @@ def _call(name, data, ok_message=None):
 def index():
     ctx = _context()
     args = {k: request.args.get(k) for k in ("q", "organization", "state") if request.args.get(k)}
-    rows = tk.get_action("govopen_demand_list")(ctx, args)
+    # 我的需求 (walk 2026-12-06, finding 15): the board filtered to the viewer's demands
+    mine = bool(request.args.get("mine")) and bool(_logged_in())
+    rows = tk.get_action("govopen_demand_list")(ctx, dict(args, mine=mine))
     orgs = tk.get_action("organization_list")(ctx, {"all_fields": True})
     from ..domain import demand as dm
     states = [(s, glue.state_label(s)) for s in dm.STATES]
     return tk.render("govopen/demand/index.html", extra_vars={
-        "rows": rows, "args": args, "orgs": orgs, "states": states,
+        "rows": rows, "args": args, "orgs": orgs, "states": states, "mine": mine,
         "logged_in": _logged_in()})
 
 
@@ -138,7 +171,10 @@ def act(id):
         return _login_redirect(tk.url_for("govopen_demand.read", id=id))
     data = _form()
     data["id"] = data.pop("request_id", "")
-    _call("govopen_request_act", data, tk._("Done."))
+    out = _call("govopen_request_act", data)
+    if out is not None:  # walk, finding 16: what was done, not only "已办理。"
+        from .requests import action_label, done_message
+        tk.h.flash_success(done_message(action_label(out["kind"], data.get("action")), out))
     return tk.redirect_to("govopen_demand.read", id=id)
 
 
@@ -147,8 +183,10 @@ def reconsider(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("govopen_demand.read", id=id))
     d = tk.get_action("govopen_demand_show")(_context(), {"id": id})
-    _call("govopen_reconsideration_create", {"request_id": d["review_request_id"],
-                                             "reasons": request.form.get("reasons", "")}, tk._("Done."))
+    out = _call("govopen_reconsideration_create", {"request_id": d["review_request_id"],
+                                                   "reasons": request.form.get("reasons", "")})
+    if out is not None:
+        tk.h.flash_success(_filed_message(tk._("Your request for reconsideration was filed."), out))
     return tk.redirect_to("govopen_demand.read", id=id)
 
 
@@ -156,7 +194,11 @@ def reconsider(id):
 def route(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("govopen_demand.read", id=id))
-    _call("govopen_demand_route", {"id": id, "org_id": request.form.get("org_id", "")}, tk._("Done."))
+    out = _call("govopen_demand_route", {"id": id, "org_id": request.form.get("org_id", "")})
+    if out is not None:
+        tk.h.flash_success(_filed_message(
+            tk._("The demand was routed to %(dept)s for review.") % {
+                "dept": (out.get("department") or {}).get("title") or ""}, out))
     return tk.redirect_to("govopen_demand.read", id=id)
 
 
@@ -165,7 +207,7 @@ def fulfil(id):
     if not _logged_in():
         return _login_redirect(tk.url_for("govopen_demand.read", id=id))
     data = _form()
-    _call("govopen_direction_fulfil", data, tk._("Done."))
+    _call("govopen_direction_fulfil", data, tk._("The entry was opened as directed."))
     return tk.redirect_to("govopen_demand.read", id=id)
 
 
@@ -185,7 +227,9 @@ def dataset_objection(id):
         return _login_redirect(tk.url_for("dataset.read", id=id))
     data = _form()
     data["package_id"] = id
-    _call("govopen_objection_create", data, tk._("Done."))
+    out = _call("govopen_objection_create", data)
+    if out is not None:
+        tk.h.flash_success(_filed_message(tk._("Your data objection was filed."), out))
     return tk.redirect_to("dataset.read", id=id)
 
 

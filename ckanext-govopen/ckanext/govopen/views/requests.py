@@ -140,6 +140,30 @@ def mine():
         "rows": rows, "grants": grants, "notifications": notes})
 
 
+@blueprint.route("/dashboard/work")
+def landing():
+    """Where a login lands (``ckan.auth.route_after_login``, set by the plugin): the first
+    page of the user's menu (h.govopen_user_menu) -- 我的申请 for citizens and
+    enterprises, 待办申请 for department staff and the authority -- instead of CKAN's
+    "我的数据集" (walk 2026-12-06, finding 18)."""
+    if not _logged_in():
+        return _login_redirect()
+    from ..ui_helpers import govopen_user_menu
+    menu = govopen_user_menu() or {}
+    items = menu.get("items") or []
+    return tk.redirect_to(items[0]["url"] if items else tk.url_for("govopen_requests.mine"))
+
+
+@blueprint.route("/dashboard/notifications")
+def notifications():
+    """The notifications on a page of their own (walk 2026-12-06, finding 14: staff were
+    sent to the citizen's 我的申请 page, with its empty tables above the list)."""
+    if not _logged_in():
+        return _login_redirect()
+    notes = tk.get_action("govopen_notification_list")(_context(), {})
+    return tk.render("govopen/requests/notifications.html", extra_vars={"notifications": notes})
+
+
 @blueprint.route("/dashboard/reviews")
 def reviews():
     if not _logged_in():
@@ -169,7 +193,26 @@ def reviews():
 
 @blueprint.route("/organization/<id>/requests")
 def org_requests(id):
-    return tk.redirect_to(tk.url_for("govopen_requests.reviews", organization=id))
+    """部门台账: every request the department received, open and finished, newest first,
+    with the figures of the whole (walk 2026-12-06, finding 13: it was the 待办申请 page
+    again). The rows are ``govopen_request_list``'s answer for the viewer."""
+    if not _logged_in():
+        return _login_redirect()
+    import ckan.model as model
+    org = model.Group.get(id)
+    if org is None or not org.is_organization:
+        return tk.abort(404, tk._("Department not found"))
+    kind = request.args.get("kind") or None
+    rows = tk.get_action("govopen_request_list")(_context(), {
+        "scope": "department", "organization": org.name, "kind": kind})
+    rows.sort(key=lambda r: r.get("received_at") or "", reverse=True)
+    figures = {"total": len(rows), "open": sum(1 for r in rows if r.get("open")),
+               "finished": sum(1 for r in rows if not r.get("open")),
+               "overdue": sum(1 for r in rows if r.get("overdue"))}
+    return tk.render("govopen/requests/ledger.html", extra_vars={
+        "rows": rows, "figures": figures, "kind": kind or "", "organization": org.name,
+        "organization_title": org.title or org.name,
+        "kind_titles": {k: glue.kind_title(k) for k in rq.KINDS}})
 
 
 @blueprint.route("/dashboard/requests/<id>")
@@ -192,22 +235,50 @@ ACTION_TONES = {"approve": "approve", "open": "approve", "direct_open": "approve
 
 
 def _approvers(req):
-    """The department's admins by name, for the 'approver' choice (an extension)."""
+    """Who the 延期 form offers as approver: the head's own act (domain/requests.py,
+    ``extension_approver_not_head``: the approver is the acting user, an admin of the
+    answering department), so the list is the viewer when they are one of its admins, and
+    nobody else -- never the site's own account or another admin (walk 2026-12-06,
+    finding 20: "govopen", the site user that created the department, was offered)."""
     import ckan.model as model
     dept = (req.get("department") or {}).get("id")
-    if not dept:
+    if not dept or "extend" not in (req.get("available_actions") or ()):
         return []
     try:
         members = tk.get_action("member_list")(_context(), {"id": dept, "object_type": "user",
                                                             "capacity": "admin"})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return []
-    out = []
-    for user_id, _type, _cap in members:
-        u = model.User.get(user_id)
-        if u is not None and u.state == "active":
-            out.append({"id": u.id, "name": u.name, "display_name": u.display_name})
-    return out
+    if not any(user_id == current_user.id for user_id, _type, _cap in members):
+        return []
+    u = model.User.get(current_user.id)
+    return [{"id": u.id, "name": u.name, "display_name": u.display_name}]
+
+
+def _shown_actions(req):
+    """The actions offered as panels: all the engine allows, except 提请延期 next to
+    延期 -- a head who may extend would only propose to themself (walk, finding 20)."""
+    names = list(req.get("available_actions") or ())
+    if "extend" in names and "propose_extension" in names:
+        names.remove("propose_extension")
+    return names
+
+
+def action_label(kind: str, action: str | None) -> str:
+    """The people's word for an action of a kind (its label in the kind's declaration)."""
+    return glue.action_labels(kind).get(action or "", {}).get("label") or tk._("the action")
+
+
+def done_message(action_label: str, out: dict | None) -> str:
+    """What a flash says after an action (walk 2026-12-06, finding 16: only "已办理。"):
+    what was done, the request's state now and, while it is open, its reply date."""
+    msg = tk._("Done: %(action)s.") % {"action": action_label}
+    if out and out.get("state_label"):
+        msg += " " + tk._("The %(kind)s is now: %(state)s.") % {
+            "kind": out.get("kind_title") or tk._("request"), "state": out["state_label"]}
+        if out.get("open") and out.get("due_date"):
+            msg += " " + tk._("Reply due by %(date)s.") % {"date": out["due_date"]}
+    return msg
 
 
 def _read_vars(req, form_action=None, form_data=None):
@@ -219,6 +290,7 @@ def _read_vars(req, form_action=None, form_data=None):
         "request_number": rf.request_number(req["kind"], req.get("received_at"), req["id"]),
         "steps": rf.progress_steps(req["state"], rq.get_kind(req["kind"]).final_states, zh),
         "action_tones": ACTION_TONES, "approvers": _approvers(req) if req.get("available_actions") else [],
+        "shown_actions": _shown_actions(req),
         "form_action": form_action, "form_data": form_data or {},
         "applicant_type_labels": {k: (en if not zh else z) for k, (z, en) in glue.APPLICANT_TYPES.items()},
         # offered to the applicant of a refused application; the action decides
@@ -279,7 +351,7 @@ def act(id):
     data = {k: v for k, v in request.form.items() if k != "_csrf_token" and v != ""}
     data["id"] = id
     try:
-        tk.get_action("govopen_request_act")(_context(), data)
+        out = tk.get_action("govopen_request_act")(_context(), data)
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
     except tk.NotAuthorized as e:
@@ -297,7 +369,7 @@ def act(id):
         return tk.render("govopen/requests/read.html",
                          extra_vars=_read_vars(req, data.get("action"), typed))
     else:
-        tk.h.flash_success(tk._("Done."))
+        tk.h.flash_success(done_message(action_label(out["kind"], data.get("action")), out))
     return tk.redirect_to("govopen_requests.read", id=id)
 
 
@@ -306,6 +378,8 @@ def notifications_read():
     if not _logged_in():
         return _login_redirect()
     tk.get_action("govopen_notification_mark_read")(_context(), {"all": True})
+    if request.form.get("back") == "notifications":
+        return tk.redirect_to("govopen_requests.notifications")
     return tk.redirect_to("govopen_requests.mine")
 
 
@@ -329,11 +403,18 @@ def calendar_admin():
                     "day": data.get("day"), "workday": data.get("workday"), "name": data.get("name"),
                     "source": data.get("source"), "jurisdiction": data.get("jurisdiction"),
                     "delete": data.get("op") == "delete"})
-            tk.h.flash_success(tk._("Done."))
+            if data.get("op") == "year":
+                tk.h.flash_success(tk._("Saved: the state of the year %(year)s.") % {"year": data.get("year")})
+            elif data.get("op") == "delete":
+                tk.h.flash_success(tk._("Removed: the entry of %(day)s.") % {"day": data.get("day")})
+            else:
+                tk.h.flash_success(tk._("Saved: the entry of %(day)s.") % {"day": data.get("day")})
         except tk.NotAuthorized as e:
             return tk.abort(403, glue.refusal_text(e))
         except tk.ValidationError as e:
-            tk.h.flash_error("; ".join("%s: %s" % kv for kv in _errors_summary(e).items()))
+            err = _errors_summary(e)
+            err.pop("rule", None)  # F9: the error in words, no field keys
+            tk.h.flash_error(err.pop("message", None) or "；".join(err.values()))
         return tk.redirect_to(tk.url_for("govopen_requests.calendar_admin", year=year))
     try:
         listing = tk.get_action("govopen_calendar_list")(ctx, {"year": year})

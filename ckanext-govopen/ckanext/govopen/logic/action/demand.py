@@ -446,7 +446,8 @@ def govopen_demand_show(context, data_dict):
 def govopen_demand_list(context, data_dict):
     """Public board, most distinct requesters first. Filters: ``organization``
     (answering or suggested department), ``state``, ``q`` (title/description),
-    ``package_id``, ``open_only``."""
+    ``package_id``, ``open_only``, ``mine`` (the demands the caller filed or seconded;
+    none for a visitor)."""
     tk.check_access("govopen_demand_list", context, data_dict)
     from ...model import Demand
     q = model.Session.query(Demand)
@@ -458,7 +459,10 @@ def govopen_demand_list(context, data_dict):
         pkg = model.Package.get(data_dict["package_id"])
         q = q.filter(Demand.package_id == (pkg.id if pkg else data_dict["package_id"]))
     actor = glue.engine_actor_from_context(context)
-    out = [demand_dict(d, actor, full=False) for d in q.all()]
+    rows = q.all()
+    if tk.asbool(data_dict.get("mine")):
+        rows = [d for d in rows if actor.user_id and actor.user_id in requester_ids(d)]
+    out = [demand_dict(d, actor, full=False) for d in rows]
     text = (_text(data_dict, "q") or "").lower()
     if text:
         out = [d for d in out if text in (d["title"] or "").lower() or text in (d["description"] or "").lower()]

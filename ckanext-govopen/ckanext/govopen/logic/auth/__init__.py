@@ -64,6 +64,41 @@ def get_auth_functions():
     }
 
 
+# ------------------------------------------------------------------ people (outside attack, F10)
+# Self-registered users could list every account's real name (user_list) and read any
+# profile and its activity. One rule, ``open_types.may_see_people``, over CKAN's own
+# checks: user_list and user_autocomplete for staff and the authority; user_show and the
+# user's activity for them and the account itself.
+def _people_refusal(context, user_ref=None):
+    """None if the caller may see the account ``user_ref`` (None: the list), else the
+    auth answer with the rule's message."""
+    from .. import access
+    from ...domain import open_types as ot
+    actor = access.actor_from_context(context)
+    target = None
+    if user_ref is not None:
+        u = user_ref if isinstance(user_ref, model.User) else model.User.get(str(user_ref))
+        target = u.id if u is not None else str(user_ref)
+    d = ot.may_see_people(actor, target)
+    return None if d.allowed else {"success": False, "msg": access.lang_message(d)}
+
+
+def _people_guard(which):
+    def fn(up, context, data_dict):
+        data_dict = data_dict or {}
+        ref = None if which == "list" else \
+            (data_dict.get("id") or data_dict.get("user_id") or context.get("user") or "")
+        refusal = _people_refusal(context, ref)
+        return refusal if refusal is not None else up(context, data_dict)
+    fn.__name__ = "govopen_people_" + which
+    return tk.chained_auth_function(fn)
+
+
+def people_auth_functions():
+    return {"user_list": _people_guard("list"), "user_autocomplete": _people_guard("list"),
+            "user_show": _people_guard("show"), "user_activity_list": _people_guard("activity")}
+
+
 # ------------------------------------------------------------------ DataStore (issue 16)
 # Reading the DataStore is reading the data: datastore_search, datastore_info (and through
 # them /datastore/dump, the datatables preview and every view) and datastore_search_sql
