@@ -45,8 +45,12 @@ OBJ_OPEN = {"submitted", "extension_proposed", "extended"}
 EXPECTED = {
     "application": {
         "states": ["submitted", "under_review", "extension_proposed", "extended", "approved",
-                   "rejected", "withdrawn"],
+                   "rejected", "withdrawn", "suspended", "revoked"],
         "actions": {
+            # issue 17: the head suspends, resumes or revokes an approved application's grant
+            "suspend": ({"approved"}, HEAD, "suspended"),
+            "resume": ({"suspended"}, HEAD, "approved"),
+            "revoke": ({"approved", "suspended"}, HEAD, "revoked"),
             "start_review": ({"submitted"}, DEPT, "under_review"),
             "extend": ({"submitted", "under_review"}, HEAD, "extended"),
             "propose_extension": ({"submitted", "under_review"}, DEPT, "extension_proposed"),
@@ -118,7 +122,12 @@ VALID_FIELDS = {
     "direct_open": {"open_by": "2025-11-30", "reasons": "应当开放"},
     "correct": {"note": "已更正", "resource_id": "res-1"},
     "confirm": {"explanation": "数据无误"},
+    "suspend": {"reasons": "超出协议约定的用途使用数据"},
+    "resume": {},
+    "revoke": {"reasons": "超出协议约定的用途使用数据"},
 }
+#: actions taken on a decided request (issue 17): the "already decided" rule does not bind them
+AFTER_DECISION = {"suspend", "resume", "revoke"}
 
 # limits in demo.yaml, written here again on purpose
 DEMO_LIMITS = {"application": 15, "share_request": 10, "high_demand_review": 15, "reconsideration": 15,
@@ -156,7 +165,9 @@ def _cases():
 @pytest.mark.parametrize("kind,state,action,persona", list(_cases()))
 def test_permission_matrix(cal, demo, kind, state, action, persona):
     sources, roles, target = EXPECTED[kind]["actions"][action]
-    final = state not in {s for (src, _r, _t) in EXPECTED[kind]["actions"].values() for s in src}
+    final = action not in AFTER_DECISION and state not in {
+        s for name, (src, _r, _t) in EXPECTED[kind]["actions"].items() if name not in AFTER_DECISION
+        for s in src}
     request = snap(kind, state)
     actor = PERSONAS[persona]
     call = lambda: rq.transition(request, action, actor, dict(VALID_FIELDS[action]), NOW, cal, demo)

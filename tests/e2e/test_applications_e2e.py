@@ -136,6 +136,19 @@ def test_apply_extend_approve_download_expire(portal, browser, shot, smtp_sink, 
     assert editor.locator(".govopen-request").get_attribute("data-state") == "approved"
     shot(editor, "requests-04-approved")
 
+    # issue 17: nothing until the citizen accepts the data-use agreement on its page
+    r = citizen.request.get(_download_url(portal))
+    assert r.status == 403
+    page_problems.allow(403, "/download/")
+    citizen.goto(portal["url"] + "/dashboard/requests/" + rid)
+    citizen.locator(".govopen-agreement-link a").click()
+    citizen.wait_for_load_state()
+    assert "数据开放利用协议" in citizen.locator(".govopen-agreement-text").inner_text()
+    shot(citizen, "requests-04b-agreement")
+    citizen.locator("#govopen-agreement-accept button[type=submit]").click()
+    citizen.wait_for_load_state()
+    assert "/agreement" not in citizen.url and citizen.locator(".govopen-grant-scope").count() == 1
+
     # the citizen downloads through the portal (session) and through the API (token)
     r = citizen.request.get(_download_url(portal))
     assert r.status == 200 and r.body() == CSV_BYTES, r.text()[:3000]

@@ -88,6 +88,8 @@ def test_realistic_sequence_is_recorded_and_verifies(make_user, make_org, make_e
     call("govopen_request_act", editor, id=r["id"], action="start_review")
     out = call("govopen_request_act", head, id=r["id"], action="approve", conditions="不得转让")
     grant_id = out["grant"]["id"]
+    doc = call("govopen_agreement_show", citizen, id=r["id"])  # issue 17: the grant serves after it
+    call("govopen_agreement_accept", citizen, id=r["id"], sha256=doc["sha256"])
     token = helpers.call_action("api_token_create", {"user": citizen["name"]}, user=citizen["name"], name="t")["token"]
     app = helpers._get_test_app()
     url = "/dataset/%s/resource/%s/download/data.csv" % (entry["id"], res["id"])
@@ -102,6 +104,7 @@ def test_realistic_sequence_is_recorded_and_verifies(make_user, make_org, make_e
     events = [(x.event, x.subject) for x in got]
     for expected in [("request.submit", r["id"]), ("request.start_review", r["id"]),
                      ("request.approve", r["id"]), ("grant.created", grant_id),
+                     ("grant.agreement_accepted", grant_id),
                      ("download.grant", res["id"]), ("download.conditional", res["id"]),
                      ("grant.revoked", grant_id), ("calendar.day_set", "2027-02-06")]:
         assert expected in events, (expected, events)

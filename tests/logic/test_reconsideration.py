@@ -161,4 +161,8 @@ def test_rejected_application_reconsidered(make_user, make_org, make_entry, sysa
          open_by=(today + dt.timedelta(days=10)).isoformat(), reasons="应予同意")
     d = call("govopen_direction_fulfil", head, id=r["id"])
     assert d["status"] == "fulfilled"
+    # issue 17: the grant serves once the applicant accepted the data-use agreement
+    assert not helpers.call_action("govopen_access_check", {"user": applicant["name"]}, id=cond["id"])["data"]["allowed"]
+    doc = call("govopen_agreement_show", applicant, id=app["id"])
+    call("govopen_agreement_accept", applicant, id=app["id"], sha256=doc["sha256"])
     assert helpers.call_action("govopen_access_check", {"user": applicant["name"]}, id=cond["id"])["data"]["allowed"]

@@ -273,7 +273,13 @@ class TestTransitions:
         assert not access.decide_data(citizen, pkg).allowed
         r = application(world)
         out = call("govopen_request_act", world["head_a"], id=r["id"], action="approve", conditions="不得转让")
-        assert out["state"] == "approved" and out["grant"]["active"]
+        # issue 17: nothing until the citizen accepts the data-use agreement
+        assert out["state"] == "approved" and out["grant"]["agreement_pending"] and not out["grant"]["active"]
+        assert not access.decide_data(citizen, pkg).allowed
+        doc = call("govopen_agreement_show", world["citizen"], id=r["id"])
+        call("govopen_agreement_accept", world["citizen"], id=r["id"], sha256=doc["sha256"])
+        out = call("govopen_request_show", world["citizen"], id=r["id"])
+        assert out["grant"]["active"]
         assert out["grant"]["expires_local"] == r["fields"]["period_end"]
         assert access.decide_data(citizen, pkg).allowed
         # download through the API with the citizen's token: logged with the grant id

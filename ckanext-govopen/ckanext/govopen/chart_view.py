@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckanext.datastore.interfaces import IDatastore
 
 NUMERIC = ("int", "int2", "int4", "int8", "bigint", "numeric", "float4", "float8", "smallint",
            "integer", "double precision", "real")
@@ -37,6 +38,18 @@ def defaults(fields: list) -> dict:
 
 class GovOpenChartViewPlugin(p.SingletonPlugin):
     p.implements(p.IResourceView, inherit=True)
+    # issue 17: the DataStore hook for a scoped grant's rows. Here because CKAN requires
+    # ``datastore`` to be the first IDatastore plugin: ``govopen`` loads before it, this
+    # plugin after it (every config: test-govopen.ini, scripts/write_config.py, docker).
+    # Without this plugin a row-scoped read is refused (``logic/scoping.narrow_search``).
+    p.implements(IDatastore, inherit=True)
+
+    def datastore_search(self, context, data_dict, fields_types, query_dict):
+        from .logic import scoping
+        extra = scoping.where_clauses(context, data_dict, fields_types)
+        if extra:
+            query_dict.setdefault("where", []).extend(extra)
+        return query_dict
 
     def info(self):
         ignore_missing = tk.get_validator("ignore_missing")
@@ -72,3 +85,4 @@ class GovOpenChartViewPlugin(p.SingletonPlugin):
 
     def form_template(self, context, data_dict):
         return "govopen/datastore/chart_form.html"
+

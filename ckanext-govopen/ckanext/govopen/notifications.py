@@ -28,7 +28,8 @@ STATE_ZH = {"submitted": "已提交", "under_review": "审核中", "extension_pr
             "extended": "已延期", "approved": "已同意",
             "rejected": "不予同意", "withdrawn": "已撤回", "pending": "待审查", "opened": "已开放",
             "kept_closed": "维持不开放", "upheld": "维持原决定", "directed_open": "责令开放",
-            "corrected": "已更正", "confirmed": "确认无误"}
+            "corrected": "已更正", "confirmed": "确认无误",
+            "suspended": "授权已暂停", "revoked": "授权已撤销"}
 
 
 def _title(row) -> str:

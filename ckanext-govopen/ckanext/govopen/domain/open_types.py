@@ -38,6 +38,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional
 
+from .grant_scope import Scope, WHOLE
+
 UNCONDITIONAL = "unconditional"
 CONDITIONAL = "conditional"
 NOT_OPEN = "not_open"
@@ -116,9 +118,18 @@ class Grant:
     expires: Optional[_dt.datetime] = None   # None: no expiry
     revoked_at: Optional[_dt.datetime] = None
     org_id: Optional[str] = None             # a department's grant: every member holds it
+    #: issue 17: what the grant covers (columns × row filter); WHOLE = the whole file
+    scope: Scope = WHOLE
+    #: issue 17: the 数据开放利用协议 is still to be accepted (the grant serves nothing)
+    agreement_pending: bool = False
+    #: issue 17: suspended by the department (serves nothing until resumed)
+    suspended: bool = False
+    created: Optional[_dt.datetime] = None
 
     def valid_at(self, now: _dt.datetime) -> bool:
         if self.revoked_at is not None and self.revoked_at <= now:
+            return False
+        if self.agreement_pending or self.suspended:
             return False
         return self.expires is None or now < self.expires
 
@@ -129,6 +140,13 @@ class Decision:
     reason_code: str
     message_zh: str
     message_en: str
+    #: issue 17: for a ``grant`` answer, what the grant covers (None/WHOLE: everything);
+    #: every path that serves data applies it (``domain/grant_scope.py``)
+    scope: Optional[Scope] = None
+
+    @property
+    def scoped(self) -> bool:
+        return self.scope is not None and not self.scope.whole
 
     def __bool__(self) -> bool:  # `if decide(...):` reads naturally
         return self.allowed
@@ -138,7 +156,8 @@ class Decision:
 
     def as_dict(self) -> dict:
         return {"allowed": self.allowed, "reason_code": self.reason_code,
-                "message_zh": self.message_zh, "message_en": self.message_en}
+                "message_zh": self.message_zh, "message_en": self.message_en,
+                "scope": self.scope.as_dict() if self.scoped else None}
 
 
 # reason codes → (zh, en)
@@ -153,6 +172,11 @@ _REASONS = {
     "unconditional": ("无条件开放数据，任何人可直接获取，无需登录。",
                       "Unconditionally open data: anyone may download it without logging in."),
     "grant": ("您持有该数据的有效使用授权。", "You hold a valid grant for this data."),
+    "grant_agreement_pending": ("您的申请已获同意，但尚未签署《数据开放利用协议》：签署后方可获取数据。",
+                                "Your application was approved, but the data-use agreement is not "
+                                "accepted yet: the data is available once you accept it."),
+    "grant_suspended": ("您对该数据的使用授权已被数据提供部门暂停，暂不可获取。",
+                        "The providing department suspended your grant for this data."),
     "conditional_login": ("有条件开放数据：请登录后按开放条件提出申请，获得授权后方可获取。",
                           "Conditionally open data: log in and apply under the stated "
                           "conditions; the data is available once your application is granted."),
@@ -196,13 +220,45 @@ def role_of(actor: Actor, dataset: Dataset) -> str:
     return ROLE_USER
 
 
+def own_grants(actor: Actor, dataset: Dataset, grants: Iterable[Grant]) -> list:
+    """The actor's own grants for the dataset (a department's grant is not a user's)."""
+    if actor.anonymous:
+        return []
+    return [g for g in grants
+            if g.user_id == actor.user_id and g.org_id is None and g.package_id == dataset.id]
+
+
 def has_valid_grant(actor: Actor, dataset: Dataset, grants: Iterable[Grant],
                     now: _dt.datetime) -> bool:
-    """The actor's own grant for the dataset (a department's grant is not a user's)."""
-    if actor.anonymous:
-        return False
-    return any(g.user_id == actor.user_id and g.org_id is None and g.package_id == dataset.id
-               and g.valid_at(now) for g in grants)
+    return bool(valid_grant(actor, dataset, grants, now))
+
+
+def valid_grant(actor: Actor, dataset: Dataset, grants: Iterable[Grant],
+                now: _dt.datetime) -> Optional[Grant]:
+    """The grant the actor's data access goes by: a whole-file grant when there is one
+    (it covers every other), else the newest valid scoped one (each grant is served as
+    it was given; scopes are never merged)."""
+    valid = [g for g in own_grants(actor, dataset, grants) if g.valid_at(now)]
+    if not valid:
+        return None
+    whole = [g for g in valid if g.scope.whole]
+    if whole:
+        return whole[0]
+    epoch = _dt.datetime.min.replace(tzinfo=_dt.timezone.utc)
+    return max(valid, key=lambda g: g.created or epoch)
+
+
+def _inactive_grant_reason(actor: Actor, dataset: Dataset, grants: Iterable[Grant],
+                           now: _dt.datetime) -> Optional[str]:
+    """Why a grant the actor holds does not serve: the agreement is not accepted yet, or
+    the department suspended it (None: no such grant)."""
+    for g in own_grants(actor, dataset, grants):
+        alive = (g.revoked_at is None or g.revoked_at > now) and (g.expires is None or now < g.expires)
+        if alive and g.suspended:
+            return "grant_suspended"
+        if alive and g.agreement_pending:
+            return "grant_agreement_pending"
+    return None
 
 
 def grants_matter(dataset: Dataset) -> bool:
@@ -267,14 +323,19 @@ def decide(actor: Actor, dataset: Dataset, action: str = DATA,
     if dataset.open_type == UNCONDITIONAL:
         return _d(True, "unconditional")
     grants = tuple(grants)
-    if dataset.open_type == CONDITIONAL and has_valid_grant(actor, dataset, grants, now):
-        return _d(True, "grant")
+    held = valid_grant(actor, dataset, grants, now) if dataset.open_type == CONDITIONAL else None
+    if held is not None:
+        zh, en = _REASONS["grant"]
+        return Decision(True, "grant", zh, en, held.scope)
     shared = share_decision(actor, dataset, grants, now)
     if shared is not None:
         return shared
     if dataset.share_type == "conditional" and is_other_department(actor, dataset):
         return _d(False, "share_request_needed")
     if dataset.open_type == CONDITIONAL:
+        inactive = _inactive_grant_reason(actor, dataset, grants, now)
+        if inactive:
+            return _d(False, inactive)
         return _d(False, "conditional_login" if actor.anonymous else "conditional_no_grant")
     if dataset.open_type == NOT_OPEN:
         return _d(False, "not_open")

@@ -259,7 +259,7 @@ def _check_action(decl: KindDeclaration, request: RequestSnapshot, action: str, 
     roles = relative_roles(actor, request)
     if not roles.intersection(spec.roles):
         raise _refuse(NotPermitted, "role_not_allowed", action=action, label=_label(spec))
-    if request.state in decl.final_states:
+    if request.state in decl.final_states and not spec.after_decision:
         raise _refuse(IllegalState, "already_decided", state=request.state, action=action, label=_label(spec))
     if spec.effect in EXTENSION_EFFECTS and jurisdiction is not None:
         limits = jurisdiction.limits(decl.limit_key)

@@ -58,7 +58,8 @@ KIND_LABELS = {
     "reconsideration": ("复核", "Reconsiderations"),
 }
 #: final states that grant what was asked / refuse it (the rest of the finals: withdrawn)
-APPROVED = frozenset({"approved", "opened", "directed_open", "corrected"})
+APPROVED = frozenset({"approved", "opened", "directed_open", "corrected",
+                      "suspended", "revoked"})   # issue 17: approved, its grant later suspended/revoked
 REJECTED = frozenset({"rejected", "kept_closed", "upheld", "confirmed"})
 WITHDRAWN = "withdrawn"
 FINAL = APPROVED | REJECTED | {WITHDRAWN}

@@ -22,6 +22,8 @@ STATE_LABELS: Dict[str, Tuple[str, str]] = {
     "directed_open": ("责令开放", "Directed to open"),
     "corrected": ("已更正", "Corrected"),
     "confirmed": ("确认无误", "Confirmed"),
+    "suspended": ("授权已暂停", "Grant suspended"),     # issue 17
+    "revoked": ("授权已撤销", "Grant revoked"),
     # the demand board
     "awaiting_routing": ("待主管部门分派", "Awaiting routing"),
     "collecting": ("征集中", "Collecting requesters"),

@@ -125,10 +125,20 @@ def grants_for(actor: ot.Actor, package_ids: Iterable[str]) -> list:
         log.exception("govopen_grant not readable")
         model.Session.rollback()
         return []
+    return [grant_value(g) for g in rows]
+
+
+def grant_value(g) -> ot.Grant:
+    """An ot.Grant from a stored grant row: period, scope, agreement and suspension."""
+    from ..domain import grant_scope
     utc = dt.timezone.utc
-    return [ot.Grant(user_id=g.user_id, package_id=g.package_id, org_id=g.org_id,
-                     expires=g.expires.replace(tzinfo=utc) if g.expires else None)
-            for g in rows]
+    return ot.Grant(user_id=g.user_id, package_id=g.package_id, org_id=g.org_id,
+                    expires=g.expires.replace(tzinfo=utc) if g.expires else None,
+                    revoked_at=g.revoked_at.replace(tzinfo=utc) if g.revoked_at else None,
+                    scope=grant_scope.Scope.from_dict(g.scope),
+                    agreement_pending=g.agreement_pending,
+                    suspended=g.suspended_at is not None,
+                    created=g.created.replace(tzinfo=utc) if g.created else None)
 
 
 def now_utc() -> dt.datetime:

@@ -576,6 +576,14 @@ def display_fields(kind: str, fields: Dict[str, Any], original: Optional[dict] =
         elif isinstance(value, bool):
             value = tk._("Yes") if value else tk._("No")
         out.append({"key": key, "label": labels[key], "value": value, "url": url})
+    if fields.get("grant_scope"):  # issue 17: the columns and rows applied for, in words
+        from ..domain import grant_scope
+        words = grant_scope.describe(grant_scope.Scope.from_dict(fields["grant_scope"]),
+                                     "en" if en else "zh")
+        out.append({"key": "columns", "label": "Columns" if en else "所需字段",
+                    "value": words["columns"], "url": None})
+        out.append({"key": "row_filter", "label": "Rows" if en else "行范围",
+                    "value": words["rows"], "url": None})
     return out
 
 
@@ -628,7 +636,13 @@ def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
 def grant_dict(g) -> Dict[str, Any]:
     d = g.as_dict()
     now = dt.datetime.utcnow()
-    d["active"] = g.revoked_at is None and (g.expires is None or g.expires > now)
+    d["active"] = (g.revoked_at is None and (g.expires is None or g.expires > now)
+                   and not g.agreement_pending and g.suspended_at is None)
+    d["agreement_pending"] = g.agreement_pending
+    d["expired"] = g.expires is not None and g.expires <= now
+    from ..domain import grant_scope
+    scope = grant_scope.Scope.from_dict(g.scope)
+    d["scope_words"] = grant_scope.describe(scope, lang())
     # the last local day of use (a grant ends at the local midnight after it)
     d["expires_local"] = (workdays.to_local_date(workdays.utc(g.expires - dt.timedelta(microseconds=1)),
                                                  tz()).isoformat() if g.expires else None)
@@ -660,10 +674,11 @@ def grant_expiry(period_end: dt.date) -> dt.datetime:
     return naive_utc(local)
 
 
-def create_grant_for(row, granted_by: str):
+def create_grant_for(row, granted_by: str, conditions: Optional[str] = None):
     """The grant an approved request gives: an application's to its applicant for
-    its period of use; a share request's to the requesting department (every member,
-    until revoked)."""
+    its period of use, within the columns and rows it asked for (issue 17), serving
+    only once the applicant accepted the 数据开放利用协议 written now; a share request's
+    to the requesting department (every member, until revoked)."""
     from ..model import Grant
     if not row.subject:
         return None
@@ -674,12 +689,67 @@ def create_grant_for(row, granted_by: str):
         end = (row.fields or {}).get("period_end")
         expires = grant_expiry(dt.date.fromisoformat(end)) if end else None
         g = Grant(user_id=row.requester_id, package_id=row.subject, granted_by=granted_by,
-                  expires=expires, request_id=row.id)
+                  expires=expires, request_id=row.id,
+                  scope=(row.fields or {}).get("grant_scope") or None)
+        text = agreement_text(row, conditions)
+        if text is not None:
+            from ..domain import agreement
+            g.agreement_required = True
+            g.agreement_text = text
+            g.agreement_sha256 = agreement.digest(text)
     else:
         return None
     model.Session.add(g)
     audit.record(model.Session, granted_by, "grant.created", g)
     return g
+
+
+def agreement_text(row, conditions: Optional[str] = None) -> Optional[str]:
+    """The 数据开放利用协议 of an approved application (``domain/agreement.generate``)."""
+    from ..domain import agreement, grant_scope
+    pkg = model.Package.get(row.subject) if row.subject else None
+    if pkg is None:
+        return None
+    f = row.fields or {}
+    org = model.Group.get(row.department_id or pkg.owner_org or "")
+    user = model.User.get(row.requester_id)
+    terms = agreement.Terms(
+        request_id=row.id, applicant_name=f.get("applicant_name") or (user.fullname if user else ""),
+        applicant_type=f.get("applicant_type") or "citizen",
+        applicant_account=user.name if user else row.requester_id,
+        provider=(org.title or org.name) if org else "",
+        portal=tk.config.get("ckan.site_title") or "政府数据开放平台",
+        dataset_title=pkg.title or pkg.name, dataset_name=pkg.name,
+        scope=grant_scope.Scope.from_dict(f.get("grant_scope")), purpose=f.get("purpose") or "",
+        use_scope=f.get("scope"), period_start=f.get("period_start"), period_end=f.get("period_end"),
+        security_measures=f.get("security_measures"), conditions=conditions,
+        approved_on=today_local().isoformat())
+    return agreement.generate(terms)
+
+
+def grant_status_change(row, action: str, actor_id: str, reasons: Optional[str]):
+    """issue 17: an approved application's grant suspended, resumed or revoked (the
+    engine decided the transition); recorded in the audit chain. → the grant."""
+    g = grant_of_request(row.id)
+    if g is None:
+        return None
+    now = dt.datetime.utcnow()
+    if action == "suspend":
+        g.suspended_at, g.suspended_by, g.status_reasons = now, actor_id, reasons
+    elif action == "resume":
+        g.suspended_at, g.suspended_by = None, None
+    elif action == "revoke":
+        g.revoked_at, g.revoked_by, g.status_reasons = now, actor_id, reasons
+    audit.record(model.Session, actor_id, {"suspend": "grant.suspended", "resume": "grant.resumed",
+                                           "revoke": "grant.revoked"}[action], g.id,
+                 {"grant_id": g.id, "request_id": row.id, "reasons": reasons})
+    return g
+
+
+def grant_of_request(request_id: str):
+    from ..model import Grant
+    return (model.Session.query(Grant).filter(Grant.request_id == request_id)
+            .order_by(Grant.created.desc()).first())
 
 
 def active_grant(user_id: str, package_id: str):
@@ -688,7 +758,8 @@ def active_grant(user_id: str, package_id: str):
     rows = (model.Session.query(Grant).filter(grants_held_by(user_id))
             .filter(Grant.package_id == package_id).filter(Grant.revoked_at.is_(None))
             .order_by(Grant.created.desc()).all())
-    return next((g for g in rows if g.expires is None or g.expires > now), None)
+    return next((g for g in rows if (g.expires is None or g.expires > now)
+                 and not g.agreement_pending and g.suspended_at is None), None)
 
 
 def record_grant_download(user_id: Optional[str], package_id: Optional[str], resource_id: Optional[str],

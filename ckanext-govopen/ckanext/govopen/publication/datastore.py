@@ -332,6 +332,13 @@ def _field_name(name: str, i: int, used: set) -> str:
     return out
 
 
+def field_names(columns) -> list:
+    """The DataStore field ids the loader gives a file's header (issue 17: a grant's
+    columns name these, in the file as in the table)."""
+    used: set = set()
+    return [_field_name(str(c), i, used) for i, c in enumerate(columns)]
+
+
 def format_of(name: Optional[str]) -> Optional[str]:
     """The public copy keeps the original's format, but its path has no suffix."""
     from pathlib import PurePosixPath
@@ -376,8 +383,7 @@ def load_file(resource_id: str, path: str, report: Optional[dict] = None,
     indexed = [b <= INDEX_MAX_BYTES for b in infer.max_bytes]
     phases["types from every cell"] = time.perf_counter() - started
     by_name = _report_columns(report or {})
-    used: set = set()
-    names = [_field_name(c, i, used) for i, c in enumerate(columns)]
+    names = field_names(columns)
     fields = [{"id": n, "type": t, "info": {"label": c, "notes": _notes(t, by_name.get(c))}}
               for n, c, t in zip(names, columns, types)]
     engine = get_write_engine()

@@ -50,6 +50,12 @@ def apply_form(id):
         data = dict(request.form)
         data.pop("_csrf_token", None)
         payload = dict(data, package_id=pkg_dict["id"])
+        # issue 17: the columns ticked and the one row condition of the form, as the action
+        # takes them (columns: [names], row_filter: {column: value | {from, to}})
+        data["columns"] = request.form.getlist("columns")
+        for key in ("filter_column", "filter_value", "filter_from", "filter_to"):
+            payload.pop(key, None)   # the form's parts of row_filter
+        payload.update(_scope_from_form(request.form))
         if request.files.get("upload") and request.files["upload"].filename:
             payload["upload"] = request.files["upload"]
         try:
@@ -62,12 +68,29 @@ def apply_form(id):
             tk.h.flash_success(tk._("Your application was submitted."))
             return tk.redirect_to("govopen_requests.read", id=result["id"])
     from ..logic import access as _access
+    from ..logic import scoping
+    import ckan.model as model
     return tk.render("govopen/requests/apply.html", extra_vars={
+        "scope_columns": list(scoping.dataset_columns(model.Package.get(pkg_dict["id"]))),
         "pkg_dict": pkg_dict, "data": data, "errors": errors,
         "access": pkg_dict.get("govopen_access") or {},
         # issue 14: the reply limit before submitting; the account's kind preselected
         "limit_working_days": glue.jurisdiction().limits(rq.get_kind("application").limit_key).limit,
         "default_applicant_type": _access.actor_for(current_user.name).kind})
+
+
+def _scope_from_form(form) -> dict:
+    out = {"columns": [c for c in form.getlist("columns") if c] or None, "row_filter": None}
+    column = (form.get("filter_column") or "").strip()
+    if column:
+        value = (form.get("filter_value") or "").strip()
+        if value:
+            out["row_filter"] = {column: value}
+        else:
+            out["row_filter"] = {column: {k: v for k, v in (("from", form.get("filter_from")),
+                                                              ("to", form.get("filter_to")))
+                                          if (v or "").strip()}}
+    return out
 
 
 SHARE_FIELDS = ("requester_org_id", "purpose", "scope", "legal_basis")
@@ -299,23 +322,62 @@ def _read_vars(req, form_action=None, form_data=None):
     }
 
 
-@blueprint.route("/dashboard/requests/<id>/reconsider", methods=["POST"])
-def reconsider(id):
-    """申请复核 of a refused application: govopen_reconsideration_create decides."""
+@blueprint.route("/dashboard/requests/<id>/agreement", methods=["GET", "POST"])
+def agreement(id):
+    """数据开放利用协议 (issue 17): the text, its SHA-256 and who accepted it when; the
+    applicant accepts here (POST with the CSRF token and the hash of the text shown).
+    govopen_agreement_show / _accept decide."""
     if not _logged_in():
         return _login_redirect()
+    if request.method == "POST":
+        done = _form_action("govopen_agreement_accept", {"id": id, "sha256": request.form.get("sha256", "")})
+        if done is _NOT_FOUND:
+            return tk.abort(404, tk._("Request not found"))
+        if done is not None:
+            tk.h.flash_success(tk._("You accepted the data-use agreement: the data is now available to you."))
+            return tk.redirect_to("govopen_requests.read", id=id)
+        return tk.redirect_to("govopen_requests.agreement", id=id)
     try:
-        result = tk.get_action("govopen_reconsideration_create")(_context(), {
-            "request_id": id, "reasons": request.form.get("reasons", "")})
+        req = tk.get_action("govopen_request_show")(_context(), {"id": id})
+        doc = tk.get_action("govopen_agreement_show")(_context(), {"id": id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Request not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this request"))
+    return tk.render("govopen/requests/agreement.html", extra_vars={
+        "req": req, "doc": doc, "may_accept": doc["may_accept"],
+        "accepted_at_local": (doc.get("accepted_at") or "")[:16].replace("T", " ")})
+
+
+_NOT_FOUND = object()
+
+
+def _form_action(name: str, data: dict):
+    """Run a page form's action: → its result; None after a refusal (flashed, in words);
+    _NOT_FOUND when the request does not exist."""
+    try:
+        return tk.get_action(name)(_context(), data)
+    except tk.ObjectNotFound:
+        return _NOT_FOUND
     except tk.NotAuthorized as e:
         tk.h.flash_error(glue.refusal_text(e))
     except tk.ValidationError as e:
         err = _errors_summary(e)
         err.pop("rule", None)
         tk.h.flash_error("；".join(err.values()) or tk._("Please correct the following:"))
-    else:
+    return None
+
+
+@blueprint.route("/dashboard/requests/<id>/reconsider", methods=["POST"])
+def reconsider(id):
+    """申请复核 of a refused application: govopen_reconsideration_create decides."""
+    if not _logged_in():
+        return _login_redirect()
+    result = _form_action("govopen_reconsideration_create", {
+        "request_id": id, "reasons": request.form.get("reasons", "")})
+    if result is _NOT_FOUND:
+        return tk.abort(404, tk._("Request not found"))
+    if result is not None:
         tk.h.flash_success(tk._("Your request for reconsideration was filed."))
         return tk.redirect_to("govopen_requests.read", id=result["id"])
     return tk.redirect_to("govopen_requests.read", id=id)

@@ -86,6 +86,9 @@ class ActionSpec:
     effect: Optional[str] = None    # EFFECT_EXTEND: extension rules apply
     label_zh: str = ""
     label_en: str = ""
+    #: issue 17: taken on a decided request (suspend / revoke an approved application's
+    #: grant): the "already decided" rule does not apply, the sources still do
+    after_decision: bool = False
 
     def field(self, name: str) -> Optional[FieldSpec]:
         for f in self.fields:
@@ -123,7 +126,7 @@ class KindDeclaration:
             for s in a.sources:
                 if s not in states:
                     problems.append("action %s: source %r not declared" % (a.name, s))
-                if s in self.final_states:
+                if s in self.final_states and not a.after_decision:
                     problems.append("action %s: leaves final state %r" % (a.name, s))
             if a.target is not None and a.target not in states:
                 problems.append("action %s: target %r not declared" % (a.name, a.target))

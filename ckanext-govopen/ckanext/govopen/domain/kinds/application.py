@@ -16,9 +16,12 @@ KIND = KindDeclaration(
     name="application",
     title_zh="有条件开放数据申请",
     title_en="Conditional-data application",
-    states=("submitted", "under_review", EXTENSION_PROPOSED, "extended", "approved", "rejected", "withdrawn"),
+    states=("submitted", "under_review", EXTENSION_PROPOSED, "extended", "approved", "rejected", "withdrawn",
+            "suspended", "revoked"),
     initial="submitted",
-    final_states=("approved", "rejected", "withdrawn"),
+    # suspended / revoked (issue 17): an approved application whose grant the department
+    # suspended or revoked for breach; still decided (the clock stays stopped)
+    final_states=("approved", "rejected", "withdrawn", "suspended", "revoked"),
     limit_key="application",
     submit_roles=(ANY_USER,),
     # The portal's form requires scope, period and security measures (checked by the
@@ -47,5 +50,13 @@ KIND = KindDeclaration(
                    label_zh="不予同意", label_en="Reject"),
         ActionSpec("withdraw", OPEN, "withdrawn", (REQUESTER,), (COMMENT,),
                    label_zh="撤回", label_en="Withdraw"),
+        # issue 17: breach of the agreement — the department's head (reviewer) suspends or
+        # revokes the grant with reasons; the applicant is notified; logs stay
+        ActionSpec("suspend", ("approved",), "suspended", (DEPARTMENT_ADMIN,), (REASONS,),
+                   label_zh="暂停授权", label_en="Suspend the grant", after_decision=True),
+        ActionSpec("resume", ("suspended",), "approved", (DEPARTMENT_ADMIN,), (COMMENT,),
+                   label_zh="恢复授权", label_en="Resume the grant", after_decision=True),
+        ActionSpec("revoke", ("approved", "suspended"), "revoked", (DEPARTMENT_ADMIN,), (REASONS,),
+                   label_zh="撤销授权", label_en="Revoke the grant", after_decision=True),
     ),
 )

@@ -464,6 +464,8 @@ def get_actions() -> dict:
     acts["resource_view_list"] = resource_view_list
     from . import requests as _requests  # issue 5: applications and requests
     acts.update(_requests.get_actions())
+    from . import agreement as _agreement  # issue 17: 数据开放利用协议
+    acts.update(_agreement.get_actions())
     from . import publication as _publication  # issue 7: publication gate
     acts.update(_publication.get_actions())
     from . import demand as _demand  # issue 8: demand board, reconsideration, objections

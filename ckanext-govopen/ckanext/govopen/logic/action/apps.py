@@ -319,14 +319,21 @@ def count_sql_rows(up, context, data_dict):
     from ... import quota
     from .datastore import check_input_types
     check_input_types("datastore_search_sql", data_dict)
+    from .. import scoping
+    # the auth function (on CKAN's copy of the context) adds the tables the SQL read
+    tables = context.setdefault(scoping.SQL_TABLES_KEY, [])
     q = quota.current()
     if q is None:
-        return _sql_without_details(up, context, data_dict)
-    left, counter = q.rows_left(None)
-    if counter is not None and left <= 0:
-        raise quota.QuotaExceeded(counter)
-    result = _sql_without_details(up, context, data_dict)
-    q.count_rows(_records_count((result or {}).get("records")), None)
+        result = _sql_without_details(up, context, data_dict)
+    else:
+        left, counter = q.rows_left(None)
+        if counter is not None and left <= 0:
+            raise quota.QuotaExceeded(counter)
+        result = _sql_without_details(up, context, data_dict)
+        q.count_rows(_records_count((result or {}).get("records")), None)
+    if not context.get("ignore_auth"):  # finding F3: conditional data read by SQL, audited
+        scoping.record_read(context, sorted(set(tables)),
+                            _records_count((result or {}).get("records")), "datastore_search_sql")
     return result
 
 

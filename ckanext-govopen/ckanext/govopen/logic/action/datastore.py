@@ -39,14 +39,29 @@ def check_input_types(name: str, data_dict) -> None:
 def _chain(name):
     def action(up, context, data_dict):
         from ..auth import require_datastore_read
+        from .. import scoping
         check_input_types(name, data_dict)
-        if not context.get("ignore_auth"):
-            require_datastore_read(context, (data_dict or {}).get("resource_id")
-                                   or (data_dict or {}).get("id"))
-        return up(context, data_dict)
+        if context.get("ignore_auth"):
+            return up(context, data_dict)
+        rid = (data_dict or {}).get("resource_id") or (data_dict or {}).get("id")
+        require_datastore_read(context, rid)
+        if name == "datastore_search":  # issue 17: a scoped grant's columns and rows only
+            data_dict = scoping.narrow_search(context, data_dict)
+        result = up(context, data_dict)
+        if name == "datastore_info":
+            return scoping.narrow_info(context, data_dict, result)
+        scoping.record_read(context, [rid], _rows(result), name)  # finding F3: in the audit chain
+        return result
     action.__name__ = name
     action = tk.side_effect_free(action)
     return tk.chained_action(action)
+
+
+def _rows(result) -> int:
+    records = (result or {}).get("records") if isinstance(result, dict) else None
+    if not records:
+        return 0
+    return records.count("\n") if isinstance(records, str) else len(records)
 
 
 def get_actions() -> dict:

@@ -40,7 +40,7 @@ from .. import requests_glue as glue
 from ... import audit
 
 APPLICANT_TYPES = ("citizen", "enterprise")
-DECIDED_OK = {"approved", "opened", "directed_open", "corrected", "confirmed"}
+DECIDED_OK = {"approved", "opened", "directed_open", "corrected", "confirmed", "suspended", "revoked"}
 DECIDED_NO = {"rejected", "kept_closed", "upheld"}
 
 log = logging.getLogger(__name__)
@@ -198,6 +198,7 @@ def govopen_application_create(context, data_dict):
                                                      "You already have access to this data")]})
         pkgs.append(pkg)
     _refuse_client_attachment(data_dict)
+    scopes = _application_scopes(data_dict, pkgs)
     fields, identity = _application_fields(data_dict)
     upload = data_dict.get("upload")
     attachment = None
@@ -212,6 +213,8 @@ def govopen_application_create(context, data_dict):
                           dict(engine_fields, dataset_id=pkg.id), identity_number=identity)
         if "uscc" in fields:
             row.fields = dict(row.fields, uscc=fields["uscc"])
+        if not scopes[pkg.id].whole:  # issue 17: carried into the grant on approval
+            row.fields = dict(row.fields, grant_scope=scopes[pkg.id].as_dict())
         rows.append(row)
     if attachment:
         _store_upload(upload, [r.id for r in rows], attachment)
@@ -223,6 +226,27 @@ def govopen_application_create(context, data_dict):
     model.Session.commit()
     _notify_after_commit(rows, "submitted")
     return out[0] if single else {"requests": out}
+
+
+def _application_scopes(data_dict, pkgs) -> Dict[str, Any]:
+    """issue 17: the ``columns`` and ``row_filter`` asked for, checked against each
+    dataset's field dictionary (``domain/grant_scope.parse``) → {package id: Scope}."""
+    from ...domain import grant_scope
+    from .. import scoping
+    columns, row_filter = data_dict.get("columns"), data_dict.get("row_filter")
+    out = {}
+    for pkg in pkgs:
+        if columns in (None, "", []) and row_filter in (None, "", {}):
+            out[pkg.id] = grant_scope.WHOLE
+            continue
+        try:
+            out[pkg.id] = grant_scope.parse(columns, row_filter, scoping.dataset_columns(pkg))
+        except grant_scope.ScopeError as exc:
+            errors = exc.for_lang(glue.lang())
+            if len(pkgs) > 1:
+                errors = {k: ["%s: %s" % (pkg.title or pkg.name, m) for m in v] for k, v in errors.items()}
+            raise tk.ValidationError(errors)
+    return out
 
 
 def _notify_after_commit(rows, kind: str) -> None:
@@ -343,8 +367,11 @@ def govopen_request_act(context, data_dict):
     result = glue.act(row, action, actor, fields)
     _demand.before_commit(context, row, result, fields)
     grant = None
-    if row.kind in ("application", "share_request") and result.new_state == "approved":
-        grant = glue.create_grant_for(row, actor.user_id)
+    if row.kind == "application" and result.event.from_state in ("approved", "suspended") \
+            and action in ("suspend", "resume", "revoke"):
+        grant = glue.grant_status_change(row, action, actor.user_id, fields.get("reasons"))
+    elif row.kind in ("application", "share_request") and result.new_state == "approved":
+        grant = glue.create_grant_for(row, actor.user_id, fields.get("conditions"))
     model.Session.commit()
     from ... import notifications
     if result.extended:

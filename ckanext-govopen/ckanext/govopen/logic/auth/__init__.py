@@ -146,14 +146,19 @@ def _chained_datastore_auth(name):
 def datastore_search_sql(up, context, data_dict):
     """Every table the SQL reads (CKAN puts their names in ``context['table_names']``;
     its allow-list of SQL functions stays on) must be a resource the caller may read."""
-    from .. import access
+    from .. import access, scoping
+    read = context.get(scoping.SQL_TABLES_KEY)
     for name in context.get("table_names") or []:
+        if isinstance(read, list):
+            read.append(name)
         d = _datastore_read_decision(context, name)
         if d is None:
             return {"success": False, "msg": tk._("The query reads a table that is not a "
                                                   "resource's DataStore table")}
         if not d.allowed:
             return {"success": False, "msg": access.lang_message(d)}
+        if scoping.sql_refusal(d):  # issue 17: SQL cannot be held to a grant's scope
+            return {"success": False, "msg": scoping.sql_refusal(d)}
     refusal = sql_names_refusal(context, (data_dict or {}).get("sql"))
     if refusal:
         return {"success": False, "msg": refusal}
@@ -192,6 +197,9 @@ def sql_names_refusal(context, sql):
             continue  # an id-shaped value that names no table
         if not d.allowed:
             return access.lang_message(d)
+        from .. import scoping
+        if scoping.sql_refusal(d):
+            return scoping.sql_refusal(d)
     return None
 
 

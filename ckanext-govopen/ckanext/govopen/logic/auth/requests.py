@@ -51,6 +51,14 @@ def govopen_request_act(context, data_dict):
     return _party(context, data_dict)
 
 
+def govopen_agreement_show(context, data_dict):  # issue 17: the request's parties
+    return _party(context, data_dict)
+
+
+def govopen_agreement_accept(context, data_dict):  # the action admits the applicant alone
+    return _party(context, data_dict)
+
+
 def govopen_request_list(context, data_dict):
     return _login(context)
 
@@ -96,4 +104,5 @@ def get_auth_functions():
     return {f.__name__: f for f in (
         govopen_application_create, govopen_share_request_create, govopen_request_show,
         govopen_request_act, govopen_request_list, govopen_department_grant_list,
+        govopen_agreement_show, govopen_agreement_accept,
         govopen_grant_download_list, govopen_stats, govopen_calendar_day_set, govopen_calendar_list)}
