@@ -28,6 +28,9 @@ case "$1" in
   worker)
     exec ckan jobs worker
     ;;
+  daily)
+    exec ckan govopen daily
+    ;;
   *)
     exec "$@"
     ;;

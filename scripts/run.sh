@@ -17,7 +17,7 @@ $BIN/ckan -c "$INI" db init >var/log/db.log 2>&1 || { cat var/log/db.log; exit 1
 $BIN/ckan -c "$INI" db upgrade -p govopen >>var/log/db.log 2>&1 || true
 
 # Stop what a previous `make run` left running.
-for name in worker web smtp; do
+for name in worker daily web smtp; do
   pidfile=var/run/$name.pid
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     kill "$(cat "$pidfile")" 2>/dev/null || true
@@ -38,6 +38,10 @@ $BIN/ckan -c "$INI" govopen datastore-sync >>var/log/db.log 2>&1 || echo "[govop
 
 $BIN/ckan -c "$INI" jobs worker >var/log/worker.log 2>&1 &
 echo $! >var/run/worker.pid
+# the daily duties (due-date reminders, overdue notices, annual-report deadlines) at 08:00
+# Asia/Shanghai and once now: no cron entry needed
+$BIN/ckan -c "$INI" govopen daily >var/log/daily.log 2>&1 &
+echo $! >var/run/daily.pid
 
 URL=${SITE_URL:-http://$HOST:$PORT}
 if [ "${DEV:-}" = 1 ]; then
@@ -49,7 +53,7 @@ cat >&2 <<MSG
 
   GovOpen 政府数据开放平台 is starting on $URL
   Server: $SERVER
-  Jobs worker: var/log/worker.log · mail sink: var/mail/ · access log: var/log/access.log
+  Jobs worker: var/log/worker.log · daily reminders: var/log/daily.log · mail sink: var/mail/ · access log: var/log/access.log
 
 MSG
 $BIN/ckan -c "$INI" govopen demo accounts >&2 || true

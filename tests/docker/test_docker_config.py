@@ -116,3 +116,15 @@ def test_the_web_app_and_the_worker_come_back_by_themselves():
     services = compose()["services"]
     for name in ("ckan", "worker"):
         assert services[name].get("restart") in ("always", "unless-stopped"), name
+
+
+def test_the_daily_duties_run_in_their_own_service():
+    """Issue 18: reminders need no cron entry: the `daily` service runs `ckan govopen
+    daily` (the entrypoint knows the command) and comes back after a crash."""
+    services = compose()["services"]
+    assert services["daily"]["command"] == "daily"
+    assert services["daily"].get("restart") in ("always", "unless-stopped")
+    assert services["daily"]["environment"] == services["worker"]["environment"]
+    with open(os.path.join(ROOT, "docker", "entrypoint.sh"), encoding="utf-8") as f:
+        entry = f.read()
+    assert "daily)" in entry and "exec ckan govopen daily" in entry

@@ -78,6 +78,37 @@ def notify_due(on, enqueue):
                % result)
 
 
+@govopen.command("daily", short_help="Run notify-due now and then every day at a local hour")
+@click.option("--hour", default=8, show_default=True, type=click.IntRange(0, 23),
+              help="Local hour (Asia/Shanghai) of the daily run.")
+@click.option("--once", is_flag=True, help="Run the duties once and exit (no waiting).")
+def daily(hour, once):
+    """The portal's scheduler (started by `make run` and by docker's `daily` service):
+    runs what `notify-due` runs at start-up and then each day at HOUR:00 in
+    Asia/Shanghai, so reminders go out without a cron entry. A failed run is logged and
+    the next day's run still happens; notify-due is idempotent, so a restart does not
+    send anything twice."""
+    import datetime as _dt
+    import logging
+    import time
+    from . import notifications
+    from .domain import daily as schedule
+    log = logging.getLogger("ckanext.govopen.daily")
+
+    def run_once():
+        try:
+            result = notifications.notify_due(None)
+            click.echo("%s reminders: %d  overdue: %d  annual report: %d  e-mailed: %d"
+                       % (_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                          result["reminder"], result["overdue"], result["report"], result["emailed"]))
+        except Exception:
+            log.exception("daily run failed; the next one is tomorrow")
+    run_once()
+    while not once:
+        time.sleep(max(1.0, schedule.seconds_until(_dt.datetime.now(_dt.timezone.utc), hour)))
+        run_once()
+
+
 @govopen.group(short_help="The tamper-evident audit trail: verify, export, anchor, archive")
 def audit():
     """审计链 / the tamper-evident audit trail (table govopen_audit)."""
