@@ -6,7 +6,10 @@
 - A department admin could grant a person the data of a not_open (or unconditional)
   entry: the policy still refused the data, but the grant showed as active in
   ``govopen_my_grants``. Grants exist for conditionally open data only
-  (``open_types.may_grant_to_user``)."""
+  (``open_types.may_grant_to_user``).
+- An application for a period beginning on 12-10, approved on 12-06, served at once:
+  a grant now serves from the first local day of the period applied for
+  (``Grant.starts``, ``open_types.Grant.valid_at``)."""
 from __future__ import annotations
 
 import pytest
@@ -86,3 +89,43 @@ def test_the_rule_itself():
                                ("unconditional", False), (None, False)):
         d = ot.Dataset(id="d", owner_org="o", open_type=open_type)
         assert ot.may_grant_to_user(d).allowed is allowed
+
+
+def test_a_grant_serves_from_the_first_day_of_the_period_applied_for(two_departments, make_entry):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+    from ckanext.govopen.logic import access
+    from ckanext.govopen.model import Grant
+    f = two_departments
+    entry = make_entry(f["dept"]["id"], "conditional", user=f["head"], private=False)
+    local_today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    start = local_today + dt.timedelta(days=4)
+    r = call("govopen_application_create", f["citizen"], package_id=entry["id"], purpose="交通规划研究",
+             scope="仅课题组内部使用", period_start=start.isoformat(),
+             period_end=(start + dt.timedelta(days=30)).isoformat(),
+             security_measures="专机存储", applicant_type="citizen", real_name="王小明",
+             id_number="11010519491231002X", contact="13800000000")
+    out = call("govopen_request_act", f["head"], id=r["id"], action="approve")
+    doc = call("govopen_agreement_show", f["citizen"], id=r["id"])
+    call("govopen_agreement_accept", f["citizen"], id=r["id"], sha256=doc["sha256"])
+    shown = call("govopen_request_show", f["citizen"], id=r["id"])["grant"]
+    assert shown["active"] is False and shown["not_started"] is True
+    assert shown["starts_local"] == start.isoformat()
+    citizen = access.actor_for(f["citizen"]["name"])
+    pkg = model.Package.get(entry["id"])
+    assert not access.decide_data(citizen, pkg).allowed
+    # the first day comes: it serves
+    g = model.Session.query(Grant).get(out["grant"]["id"])
+    g.starts = dt.datetime.utcnow() - dt.timedelta(minutes=1)
+    model.Session.commit()
+    assert access.decide_data(citizen, pkg).allowed
+    assert call("govopen_request_show", f["citizen"], id=r["id"])["grant"]["active"] is True
+
+
+def test_grant_start_rule():
+    import datetime as dt
+    utc = dt.timezone.utc
+    now = dt.datetime(2026, 12, 6, 8, 0, tzinfo=utc)
+    later = ot.Grant(user_id="u", package_id="p", starts=now + dt.timedelta(hours=1))
+    assert not later.valid_at(now) and later.valid_at(now + dt.timedelta(hours=1))
+    assert ot.Grant(user_id="u", package_id="p").valid_at(now)

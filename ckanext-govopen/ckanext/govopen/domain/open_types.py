@@ -125,9 +125,13 @@ class Grant:
     #: issue 17: suspended by the department (serves nothing until resumed)
     suspended: bool = False
     created: Optional[_dt.datetime] = None
+    #: the first moment of the period applied for (None: from creation)
+    starts: Optional[_dt.datetime] = None
 
     def valid_at(self, now: _dt.datetime) -> bool:
         if self.revoked_at is not None and self.revoked_at <= now:
+            return False
+        if self.starts is not None and now < self.starts:
             return False
         if self.agreement_pending or self.suspended:
             return False

@@ -138,7 +138,8 @@ def grant_value(g) -> ot.Grant:
                     scope=grant_scope.Scope.from_dict(g.scope),
                     agreement_pending=g.agreement_pending,
                     suspended=g.suspended_at is not None,
-                    created=g.created.replace(tzinfo=utc) if g.created else None)
+                    created=g.created.replace(tzinfo=utc) if g.created else None,
+                    starts=g.starts.replace(tzinfo=utc) if getattr(g, "starts", None) else None)
 
 
 def now_utc() -> dt.datetime:

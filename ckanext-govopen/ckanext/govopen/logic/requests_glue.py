@@ -634,10 +634,13 @@ def request_dict(row, actor: rq.Actor, full: bool = True) -> Dict[str, Any]:
 
 # ------------------------------------------------------------------ grants
 def grant_dict(g) -> Dict[str, Any]:
+    from . import access  # the policy's own reading of a grant, not a second one
     d = g.as_dict()
     now = dt.datetime.utcnow()
-    d["active"] = (g.revoked_at is None and (g.expires is None or g.expires > now)
-                   and not g.agreement_pending and g.suspended_at is None)
+    d["active"] = access.grant_value(g).valid_at(now.replace(tzinfo=dt.timezone.utc))
+    d["not_started"] = g.starts is not None and g.starts > now
+    d["starts_local"] = (workdays.to_local_date(workdays.utc(g.starts), tz()).isoformat()
+                         if g.starts else None)
     d["agreement_pending"] = g.agreement_pending
     d["expired"] = g.expires is not None and g.expires <= now
     from ..domain import grant_scope
@@ -674,6 +677,14 @@ def grant_expiry(period_end: dt.date) -> dt.datetime:
     return naive_utc(local)
 
 
+def grant_start(period_start: dt.date) -> dt.datetime:
+    """A grant for a period of use beginning on ``period_start`` (a local day) serves
+    from that day's local midnight (outside test F11: it served from approval);
+    stored as naive UTC."""
+    from zoneinfo import ZoneInfo
+    return naive_utc(dt.datetime.combine(period_start, dt.time(0), tzinfo=ZoneInfo(tz())))
+
+
 def create_grant_for(row, granted_by: str, conditions: Optional[str] = None):
     """The grant an approved request gives: an application's to its applicant for
     its period of use, within the columns and rows it asked for (issue 17), serving
@@ -688,8 +699,10 @@ def create_grant_for(row, granted_by: str, conditions: Optional[str] = None):
     elif row.kind == "application":
         end = (row.fields or {}).get("period_end")
         expires = grant_expiry(dt.date.fromisoformat(end)) if end else None
+        start = (row.fields or {}).get("period_start")
         g = Grant(user_id=row.requester_id, package_id=row.subject, granted_by=granted_by,
                   expires=expires, request_id=row.id,
+                  starts=grant_start(dt.date.fromisoformat(start)) if start else None,
                   scope=(row.fields or {}).get("grant_scope") or None)
         text = agreement_text(row, conditions)
         if text is not None:

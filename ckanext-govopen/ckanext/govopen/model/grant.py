@@ -28,6 +28,8 @@ class Grant(tk.BaseModel):
     package_id = Column(UnicodeText, nullable=False)
     granted_by = Column(UnicodeText, nullable=False)
     created = Column(DateTime, nullable=False, default=_utcnow)
+    #: serves from this moment (naive UTC; the period's first local day); None: from creation
+    starts = Column(DateTime, nullable=True)
     expires = Column(DateTime, nullable=True)
     revoked_at = Column(DateTime, nullable=True)
     revoked_by = Column(UnicodeText, nullable=True)
@@ -54,6 +56,7 @@ class Grant(tk.BaseModel):
         return {"id": self.id, "user_id": self.user_id, "org_id": self.org_id,
                 "package_id": self.package_id,
                 "granted_by": self.granted_by, "created": iso(self.created),
+                "starts": iso(self.starts),
                 "expires": iso(self.expires), "revoked_at": iso(self.revoked_at),
                 "revoked_by": self.revoked_by, "request_id": self.request_id,
                 "scope": self.scope or None,
