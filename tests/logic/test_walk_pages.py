@@ -265,3 +265,28 @@ def test_entry_with_a_chinese_only_title_gets_a_url(world):
     body = r.get_data(as_text=True)
     assert "缺失值" not in body and r.status_code == 302, (r.status_code, re.findall(r"error[^<]{0,200}", body)[:5])
     assert "/dataset/cheng-shi-dao-lu-ting-che-bo-wei" in r.headers["Location"]
+
+
+def test_a_restricted_file_says_why_on_the_entry_page_and_the_api_page(world):
+    """Walk item 21: the entry page showed only a red 数据受限 badge (the reason was on the
+    resource page alone) and 接口说明 documented the file as if it could be read."""
+    from ckanext.govopen.domain import open_types as ot
+    pkg = world["datasets"]["conditional"]["pkg"]
+    reason = ot._REASONS["conditional_login"][0]  # what the policy answers an anonymous reader
+    raw = _page(world, "anonymous", "/dataset/" + pkg["name"])
+    # the sentence sits with the file itself (the entry's own access panel says it too)
+    item = raw.split('class="govopen-restricted-reason', 1)[1].split("</p>", 1)[0]
+    assert "数据受限" in visible_text(raw) and reason in item
+    api_page = visible_text(_page(world, "anonymous", "/dataset/%s/api" % pkg["name"]))
+    assert "您目前无法获取：" in api_page and reason in api_page
+    # whoever may read it sees no such note
+    assert "govopen-restricted-reason" not in _page(world, "dept_editor", "/dataset/" + pkg["name"])
+    assert "您目前无法获取" not in visible_text(_page(world, "dept_editor", "/dataset/%s/api" % pkg["name"]))
+
+
+def test_favicon_is_found(world):
+    """Walk item 26: /favicon.ico answered 404 (asked by browsers on inline JSON)."""
+    r = world["app"].get("/favicon.ico", status=None, follow_redirects=False)
+    assert r.status_code == 301 and r.headers["Location"].endswith(".ico")
+    icon = world["app"].get(r.headers["Location"], status=None)
+    assert icon.status_code == 200 and len(icon.data) > 100

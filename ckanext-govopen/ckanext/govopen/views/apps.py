@@ -21,6 +21,8 @@ from flask import Blueprint, request
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
+from .. import helpers
+
 blueprint = Blueprint("govopen_apps", __name__)
 
 
@@ -160,8 +162,12 @@ def dataset_api(id):
     data = check.get("data") or {}
     resources = []
     for res in pkg.get("resources") or []:
-        allowed = bool((check.get("resources") or {}).get(res["id"], {}).get("allowed"))
-        resources.append(_resource_doc(context, pkg, res, allowed))
+        answer = (check.get("resources") or {}).get(res["id"], {})
+        allowed = bool(answer.get("allowed"))
+        doc = _resource_doc(context, pkg, res, allowed)
+        # walk item 21: say that (and why) this file is not available to the reader now
+        doc["restricted"] = None if allowed else (helpers.govopen_access_message(answer) or tk._("Data restricted"))
+        resources.append(doc)
     apps = tk.get_action("govopen_app_list")(dict(context), {}) if _logged_in() else []
     app = _app_for_examples(apps, new_app)
     grants = []

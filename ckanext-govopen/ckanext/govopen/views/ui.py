@@ -11,6 +11,15 @@ from ckan.common import current_user
 blueprint = Blueprint("govopen_ui", __name__)
 
 
+# ------------------------------------------------------------------ favicon
+@blueprint.route("/favicon.ico")
+def favicon():
+    """Browsers ask /favicon.ico wherever the page has no <link rel=icon> (a JSON or CSV
+    shown inline): send them to the site's icon instead of a 404 (walk item 26)."""
+    import flask
+    return flask.redirect(tk.config.get("ckan.favicon") or "/base/images/ckan.ico", code=301)
+
+
 # ------------------------------------------------------------------ view and download counts
 @blueprint.after_app_request
 def _count_dataset_view(response):
