@@ -438,7 +438,7 @@ def test_reminder_three_working_days_before_due(cal, demo):
 def test_new_request_due_dates(cal, demo, kind, received, expected):
     fields = {"application": {"dataset_id": "d", "purpose": "研究"},
               "share_request": {"dataset_id": "d", "purpose": "履职"},
-              "objection": {"resource_id": "res", "description": "数据错误"}}[kind]
+              "objection": {"resource_id": "res", "description": "数据错误", "evidence": "公告原文"}}[kind]
     actor = PERSONAS["requester"]
     n = rq.new_request(kind, actor, "dept", D(received), cal, demo, fields,
                        requester_org_id="reqdept" if kind == "share_request" else None)
@@ -483,3 +483,12 @@ def test_provisional_due_in_2027_and_recompute(cal, demo):
                                      official_years=[2027])
     again = rq.compute_due("application", D("2026-12-20"), entered, demo)
     assert not again.provisional and again.date == r.date   # same days off here, now official
+
+
+def test_objection_declaration_asks_what_the_create_action_asks():
+    """Issue 15: the objection action required `evidence` while its declaration said
+    optional; the declaration is the single source, so both now say required."""
+    from ckanext.govopen.domain.kinds import KINDS
+    specs = {f.name: f for f in KINDS["objection"].submit_fields}
+    assert specs["description"].required and specs["evidence"].required
+    assert not specs["where"].required and not specs["resource_id"].required

@@ -44,7 +44,7 @@ def test_received_on_the_beijing_day(server_tz, make_user, make_org, make_entry)
     monday_beijing = dt.datetime(2026, 12, 7, 1, 0, tzinfo=SHANGHAI)
     assert time.localtime(monday_beijing.timestamp()).tm_wday == 6  # the server thinks: Sunday
     row = glue.submit("objection", actor, dept["id"], entry["id"],
-                      {"description": "数值错误", "dataset_id": entry["id"]}, now=monday_beijing)
+                      {"description": "数值错误", "evidence": "公告原文", "dataset_id": entry["id"]}, now=monday_beijing)
     model.Session.commit()
     assert workdays.to_local_date(workdays.utc(row.received_at), glue.tz()) == dt.date(2026, 12, 7)
     expected = workdays.due_date(dt.date(2026, 12, 7), 10, cal).date
@@ -59,7 +59,7 @@ def test_received_on_the_beijing_day(server_tz, make_user, make_org, make_entry)
     # and a Saturday 01:00 Beijing receipt was received on Saturday
     saturday = dt.datetime(2026, 12, 5, 1, 0, tzinfo=SHANGHAI)
     row2 = glue.submit("objection", actor, dept["id"], entry["id"],
-                       {"description": "x", "dataset_id": entry["id"]}, now=saturday)
+                       {"description": "x", "evidence": "y", "dataset_id": entry["id"]}, now=saturday)
     model.Session.commit()
     assert workdays.to_local_date(workdays.utc(row2.received_at), glue.tz()).weekday() == 5
 

@@ -22,13 +22,15 @@ KIND = KindDeclaration(
     final_states=("corrected", "confirmed", "withdrawn"),
     limit_key="objection",
     submit_roles=(ANY_USER,),
-    # description = what is wrong; where (row/column/field) and evidence optional;
-    # resource_id optional: a flag may concern the whole dataset (dataset_id).
+    # description = what is wrong, evidence = why the flagger thinks so (both required,
+    # as govopen_objection_create and the form ask: a flag without evidence cannot be
+    # verified); where (row/column/field) optional; resource_id optional: a flag may
+    # concern the whole dataset (dataset_id).
     submit_fields=(FieldSpec("resource_id", "text", False, "资源", "Resource", max_length=ID),
                    FieldSpec("description", "text", True, "疑义内容", "What is wrong"),
                    FieldSpec("dataset_id", "text", False, "数据集", "Dataset", max_length=ID),
                    FieldSpec("where", "text", False, "问题位置", "Where", max_length=SHORT),
-                   FieldSpec("evidence", "text", False, "证据", "Evidence"),),
+                   FieldSpec("evidence", "text", True, "证据", "Evidence"),),
     actions=actions(
         *extension_actions(("submitted",), "extended", "submitted", DEPT, (DEPARTMENT_ADMIN,)),
         ActionSpec("correct", OPEN, "corrected", DEPT,
